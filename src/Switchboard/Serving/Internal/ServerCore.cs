@@ -1,0 +1,341 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Switchboard.Handlers;
+using Switchboard.Transport;
+using Switchboard.Transport.Internal;
+
+namespace Switchboard.Serving.Internal;
+
+/// <summary>
+/// What every concurrency model shares, in socketserver's template-method order: get the request (accept or
+/// receive), verify it (limits), process it (the handler), finish it (close with a reason, release the slot).
+/// The models decide only which thread runs each step.
+/// </summary>
+internal sealed class ServerCore : IDisposable
+{
+    private readonly ServerOptions _options;
+    private readonly IStreamHandler? _streamHandler;
+    private readonly IDatagramHandler? _datagramHandler;
+    private readonly ILogger _logger;
+    private readonly LogThrottle _throttle = new(TimeSpan.FromSeconds(5));
+    private readonly ConcurrentDictionary<long, Connection> _live = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _nextId;
+    private int _active;
+    private long _rejected;
+
+    public ServerCore(ServerOptions options, IStreamHandler? streamHandler, IDatagramHandler? datagramHandler, ILogger logger, DatagramReplyGuard guard)
+    {
+        _options = options;
+        _streamHandler = streamHandler;
+        _datagramHandler = datagramHandler;
+        _logger = logger;
+        Guard = guard;
+        Metrics = new ServerMetrics(options.ServiceName);
+    }
+
+    public ServerMetrics Metrics { get; }
+
+    public DatagramReplyGuard Guard { get; }
+
+    public CancellationToken Stopping => _stopping.Token;
+
+    public int ActiveConnections => Volatile.Read(ref _active);
+
+    public long RejectedConnections => Interlocked.Read(ref _rejected);
+
+    public IEnumerable<Connection> LiveConnections => _live.Values;
+
+    /// <summary>Completes when the server is stopping and no connection is left.</summary>
+    public Task Drained => _drained.Task;
+
+    public void BeginStopping()
+    {
+        _stopping.Cancel();
+        if (ActiveConnections == 0)
+        {
+            _drained.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// Accepts connections until the listener closes. <paramref name="dispatch"/> runs each admitted connection
+    /// where the model wants it; the sequential model awaits it, the others start it and return.
+    /// </summary>
+    public async Task AcceptLoopAsync(Listener listener, SocketIO listenerIO, Func<Socket, SocketIO> ioFor, Func<Connection, ValueTask> dispatch)
+    {
+        var backoffMs = 0;
+        while (!Stopping.IsCancellationRequested)
+        {
+            Socket accepted;
+            try
+            {
+                accepted = await listenerIO.AcceptAsync(CancellationToken.None);
+                backoffMs = 0;
+            }
+            catch (Exception e) when (IsListenerClosed(e))
+            {
+                return;
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable)
+            {
+                // Out of descriptors: spinning on accept would burn a core and exiting would drop everyone. Back off
+                // and try again; live connections keep being served and free descriptors as they end.
+                backoffMs = Math.Clamp(backoffMs * 2, 50, 1000);
+                if (_throttle.ShouldLog("accept"))
+                {
+                    ServerLog.AcceptFailed(_logger, listener.Endpoint.ToString(), e.Message, backoffMs);
+                }
+
+                await Task.Delay(backoffMs);
+                continue;
+            }
+            catch (SocketException)
+            {
+                continue; // reset while in the backlog (ECONNABORTED): the next one is fine
+            }
+
+            var connection = Admit(accepted, listener, ioFor);
+            if (connection is null)
+            {
+                continue;
+            }
+
+            try
+            {
+                await dispatch(connection);
+            }
+            catch (Exception e) when (e is OutOfMemoryException or ThreadStartException)
+            {
+                // No thread for it: this one cannot be served, the server goes on.
+                connection.Abort(CloseReason.Error);
+                Release(connection);
+            }
+        }
+    }
+
+    /// <summary>Processes one connection to its end. Never throws; always releases the connection's slot.</summary>
+    public async Task RunConnectionAsync(Connection connection)
+    {
+        ServerLog.ConnectionAccepted(_logger, connection.Id, connection.RemoteText, connection.LocalEndpoint.ToString());
+        try
+        {
+            await _streamHandler!.HandleAsync(connection, connection.Aborted);
+            await connection.Output.FlushAsync();
+            connection.TrySetReason(connection.PeerClosedInput ? CloseReason.PeerClosed : CloseReason.Completed);
+        }
+        catch (Exception e) when (connection.Aborted.IsCancellationRequested && IsDisconnect(e) || e is OperationCanceledException && connection.Aborted.IsCancellationRequested)
+        {
+            // Aborted by the server (idle, drain): the reason is already recorded.
+        }
+        catch (Exception e) when (IsDisconnect(e))
+        {
+            if (connection.TrySetReason(CloseReason.PeerReset))
+            {
+                ServerLog.ConnectionReset(_logger, connection.Id, connection.RemoteText);
+            }
+        }
+        catch (Exception e)
+        {
+            if (connection.TrySetReason(CloseReason.Error))
+            {
+                ServerLog.HandlerFailed(_logger, connection.Id, connection.RemoteText, e.Message, e);
+            }
+        }
+        finally
+        {
+            Finish(connection);
+        }
+    }
+
+    /// <summary>Receives datagrams until the listener closes, handing each to the datagram handler.</summary>
+    public async Task DatagramLoopAsync(Listener listener, SocketIO io, Func<Func<ValueTask>, ValueTask>? gate = null)
+    {
+        var replier = new DatagramReplyPath(io, this, listener, _logger, _throttle);
+        var buffer = GC.AllocateUninitializedArray<byte>(64 * 1024);
+        var family = listener.Socket.AddressFamily;
+        var addressSize = SocketAddress.GetMaximumAddressSize(family);
+        while (!Stopping.IsCancellationRequested)
+        {
+            var sender = new SocketAddress(family, addressSize);
+            int received;
+            try
+            {
+                received = await io.ReceiveFromAsync(buffer, sender, CancellationToken.None);
+            }
+            catch (Exception e) when (IsListenerClosed(e))
+            {
+                return;
+            }
+            catch (SocketException e)
+            {
+                // A truncated datagram, or an ICMP error queued by an earlier reply: that datagram only.
+                if (_throttle.ShouldLog("receive"))
+                {
+                    ServerLog.ReceiveFailed(_logger, listener.Endpoint.ToString(), e.Message);
+                }
+
+                continue;
+            }
+
+            Metrics.DatagramReceived();
+            var datagram = new Datagram(buffer.AsMemory(0, received), sender, listener.Endpoint, replier);
+            if (gate is null)
+            {
+                await HandleDatagramAsync(datagram);
+            }
+            else
+            {
+                await gate(() => HandleDatagramAsync(datagram));
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        Metrics.Dispose();
+    }
+
+    private async ValueTask HandleDatagramAsync(Datagram datagram)
+    {
+        try
+        {
+            await _datagramHandler!.HandleAsync(datagram, Stopping);
+        }
+        catch (Exception e) when (!IsListenerClosed(e))
+        {
+            if (_throttle.ShouldLog("datagram-handler"))
+            {
+                ServerLog.DatagramHandlerFailed(_logger, datagram.RemoteText, datagram.LocalEndpoint.ToString(), e.Message, e);
+            }
+        }
+    }
+
+    private Connection? Admit(Socket accepted, Listener listener, Func<Socket, SocketIO> ioFor)
+    {
+        if (Interlocked.Increment(ref _active) > _options.MaxConnections)
+        {
+            Interlocked.Decrement(ref _active);
+            Interlocked.Increment(ref _rejected);
+            Metrics.ConnectionRejected();
+            if (_throttle.ShouldLog("max-connections"))
+            {
+                ServerLog.ConnectionRejected(_logger, Endpoints.EndpointText.Format(SafeRemote(accepted)), listener.Endpoint.ToString(), _options.MaxConnections);
+            }
+
+            accepted.Dispose();
+            return null;
+        }
+
+        try
+        {
+            ApplySocketOptions(accepted, listener);
+            var connection = new Connection(Interlocked.Increment(ref _nextId), listener.Endpoint, ioFor(accepted), Metrics, Stopping);
+            _live[connection.Id] = connection;
+            Metrics.ConnectionAccepted();
+            return connection;
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Reset before we could even look at it.
+            accepted.Dispose();
+            ReleaseSlot();
+            return null;
+        }
+    }
+
+    private void Finish(Connection connection)
+    {
+        var reason = connection.Reason ?? CloseReason.Completed;
+        try
+        {
+            if (reason is CloseReason.Completed or CloseReason.PeerClosed)
+            {
+                connection.IO.Close();
+            }
+            else
+            {
+                connection.Abort(reason);
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+        }
+
+        ServerLog.ConnectionClosed(_logger, connection.Id, connection.RemoteText, reason.ToName(), connection.BytesReceived, connection.BytesSent);
+        Release(connection);
+        Metrics.ConnectionClosed(reason);
+    }
+
+    private void Release(Connection connection)
+    {
+        if (_live.TryRemove(connection.Id, out _))
+        {
+            ReleaseSlot();
+        }
+    }
+
+    private void ReleaseSlot()
+    {
+        if (Interlocked.Decrement(ref _active) == 0 && Stopping.IsCancellationRequested)
+        {
+            _drained.TrySetResult();
+        }
+    }
+
+    private void ApplySocketOptions(Socket socket, Listener listener)
+    {
+        var transport = _options.Transport;
+        if (listener.Kind == Endpoints.TransportKind.Tcp)
+        {
+            socket.NoDelay = transport.NoDelay;
+            if (transport.KeepAlive)
+            {
+                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+            }
+        }
+
+        if (transport.SendBufferSize is { } send)
+        {
+            socket.SendBufferSize = send;
+        }
+
+        if (transport.ReceiveBufferSize is { } receive)
+        {
+            socket.ReceiveBufferSize = receive;
+        }
+    }
+
+    private static EndPoint? SafeRemote(Socket socket)
+    {
+        try
+        {
+            return socket.RemoteEndPoint;
+        }
+        catch (SocketException)
+        {
+            return null;
+        }
+    }
+
+    internal static bool IsListenerClosed(Exception e) => e switch
+    {
+        ObjectDisposedException => true,
+        SocketException s => s.SocketErrorCode is SocketError.OperationAborted or SocketError.Interrupted or SocketError.Shutdown or SocketError.InvalidArgument,
+        _ => false,
+    };
+
+    /// <summary>The peer went away or the socket was torn down: a normal end, not a handler failure.</summary>
+    internal static bool IsDisconnect(Exception e) => e switch
+    {
+        SocketException s => s.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown
+            or SocketError.OperationAborted or SocketError.Interrupted or SocketError.NotConnected,
+        ObjectDisposedException => true,
+        IOException { InnerException: { } inner } => IsDisconnect(inner),
+        _ => false,
+    };
+}

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Logging;
+
+namespace Switchboard.Serving.Internal;
+
+/// <summary>Source-generated log messages with stable event ids.</summary>
+internal static partial class ServerLog
+{
+    [LoggerMessage(1, LogLevel.Debug, "connection #{Id} from {Peer} on {Endpoint} accepted")]
+    public static partial void ConnectionAccepted(ILogger logger, long id, string peer, string endpoint);
+
+    [LoggerMessage(2, LogLevel.Debug, "connection #{Id} from {Peer} closed: {Reason}, {Received} bytes in, {Sent} bytes out")]
+    public static partial void ConnectionClosed(ILogger logger, long id, string peer, string reason, long received, long sent);
+
+    [LoggerMessage(3, LogLevel.Warning, "connection from {Peer} on {Endpoint} rejected: {Active} connections is the limit (--max-connections)")]
+    public static partial void ConnectionRejected(ILogger logger, string peer, string endpoint, int active);
+
+    [LoggerMessage(4, LogLevel.Information, "connection #{Id} from {Peer} reset by peer")]
+    public static partial void ConnectionReset(ILogger logger, long id, string peer);
+
+    [LoggerMessage(5, LogLevel.Error, "connection #{Id} from {Peer}: handler failed: {Message}")]
+    public static partial void HandlerFailed(ILogger logger, long id, string peer, string message, Exception exception);
+
+    [LoggerMessage(6, LogLevel.Information, "connection #{Id} from {Peer} closed after {Seconds} s idle (--idle-timeout)")]
+    public static partial void ConnectionIdle(ILogger logger, long id, string peer, double seconds);
+
+    [LoggerMessage(7, LogLevel.Error, "datagram from {Peer} on {Endpoint}: handler failed: {Message}")]
+    public static partial void DatagramHandlerFailed(ILogger logger, string peer, string endpoint, string message, Exception exception);
+
+    [LoggerMessage(8, LogLevel.Warning, "no reply to {Peer} on {Endpoint}: {Reason}")]
+    public static partial void DatagramReplyRefused(ILogger logger, string peer, string endpoint, string reason);
+
+    [LoggerMessage(9, LogLevel.Warning, "accept on {Endpoint} failed: {Message}; retrying in {DelayMs} ms")]
+    public static partial void AcceptFailed(ILogger logger, string endpoint, string message, int delayMs);
+
+    [LoggerMessage(10, LogLevel.Information, "stopping: {Active} connections draining for up to {Seconds} s")]
+    public static partial void Draining(ILogger logger, int active, double seconds);
+
+    [LoggerMessage(11, LogLevel.Warning, "drain time is over: aborting {Active} connections")]
+    public static partial void DrainExpired(ILogger logger, int active);
+
+    [LoggerMessage(12, LogLevel.Warning, "receive on {Endpoint} failed: {Message}")]
+    public static partial void ReceiveFailed(ILogger logger, string endpoint, string message);
+
+    [LoggerMessage(13, LogLevel.Information, "serving {Service} on {Endpoint} ({Model} model)")]
+    public static partial void Listening(ILogger logger, string service, string endpoint, string model);
+}

@@ -1,0 +1,64 @@
+using System.Diagnostics.Metrics;
+using Switchboard.Transport;
+using Switchboard.Transport.Internal;
+
+namespace Switchboard.Serving.Internal;
+
+/// <summary>
+/// The <c>Switchboard</c> meter's instruments, shaped like Kestrel's (readable with
+/// <c>dotnet-counters monitor --counters Switchboard</c>). Peer addresses stay out of attributes: cardinality.
+/// </summary>
+internal sealed class ServerMetrics : ITrafficSink, IDisposable
+{
+    public const string MeterName = "Switchboard";
+
+    private readonly UpDownCounter<long> _active;
+    private readonly Counter<long> _accepted;
+    private readonly Counter<long> _closed;
+    private readonly Counter<long> _rejected;
+    private readonly Counter<long> _bytes;
+    private readonly Counter<long> _datagrams;
+    private readonly Counter<long> _datagramsDropped;
+    private readonly KeyValuePair<string, object?> _service;
+
+    public ServerMetrics(string service)
+    {
+        Meter = new Meter(MeterName);
+        _service = new("switchboard.service", service);
+        _active = Meter.CreateUpDownCounter<long>("switchboard.active_connections", "{connection}", "Connections being served now.");
+        _accepted = Meter.CreateCounter<long>("switchboard.connections.accepted", "{connection}", "Connections accepted and admitted.");
+        _closed = Meter.CreateCounter<long>("switchboard.connections.closed", "{connection}", "Connections closed, by reason (error.type).");
+        _rejected = Meter.CreateCounter<long>("switchboard.connections.rejected", "{connection}", "Connections closed at accept because a limit was reached.");
+        _bytes = Meter.CreateCounter<long>("switchboard.connection.io", "By", "Bytes moved on stream connections (network.io.direction).");
+        _datagrams = Meter.CreateCounter<long>("switchboard.datagrams", "{datagram}", "Datagrams received and sent (network.io.direction).");
+        _datagramsDropped = Meter.CreateCounter<long>("switchboard.datagrams.dropped", "{datagram}", "Datagrams not answered, by reason.");
+    }
+
+    public Meter Meter { get; }
+
+    public void ConnectionAccepted()
+    {
+        _accepted.Add(1, _service);
+        _active.Add(1, _service);
+    }
+
+    public void ConnectionClosed(CloseReason reason)
+    {
+        _active.Add(-1, _service);
+        _closed.Add(1, _service, new("error.type", reason.ToName()));
+    }
+
+    public void ConnectionRejected() => _rejected.Add(1, _service, new("reason", "max_connections"));
+
+    public void OnReceived(long bytes) => _bytes.Add(bytes, _service, new("network.io.direction", "receive"));
+
+    public void OnSent(long bytes) => _bytes.Add(bytes, _service, new("network.io.direction", "transmit"));
+
+    public void DatagramReceived() => _datagrams.Add(1, _service, new("network.io.direction", "receive"));
+
+    public void DatagramSent() => _datagrams.Add(1, _service, new("network.io.direction", "transmit"));
+
+    public void DatagramDropped(string reason) => _datagramsDropped.Add(1, _service, new("reason", reason));
+
+    public void Dispose() => Meter.Dispose();
+}

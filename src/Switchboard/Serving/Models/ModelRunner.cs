@@ -1,0 +1,33 @@
+using Switchboard.Serving.Internal;
+using Switchboard.Transport;
+
+namespace Switchboard.Serving.Models;
+
+/// <summary>
+/// One concurrency model: it decides on which thread each listener's loop and each connection's handler runs.
+/// Everything else (admission, limits, handler calls, closing) is <see cref="ServerCore"/>'s.
+/// </summary>
+internal abstract class ModelRunner(ServerCore core) : IDisposable
+{
+    protected ServerCore Core { get; } = core;
+
+    /// <summary>Completes when every listener's loop has ended.</summary>
+    public abstract Task Completion { get; }
+
+    public static ModelRunner Create(ConcurrencyModel model, ServerCore core) => model switch
+    {
+        ConcurrencyModel.Sequential => new SequentialModel(core),
+        ConcurrencyModel.Threads => new ThreadPerConnectionModel(core),
+        ConcurrencyModel.Select => new SelectModel(core),
+        _ => new AsyncModel(core),
+    };
+
+    public abstract void Start(IReadOnlyList<Listener> listeners);
+
+    /// <summary>Closes the listeners (on the thread that owns them); live connections go on.</summary>
+    public abstract void StopAccepting(IReadOnlyList<Listener> listeners);
+
+    public virtual void Dispose()
+    {
+    }
+}

@@ -1,0 +1,57 @@
+using Switchboard.Endpoints;
+using Switchboard.Transport;
+
+namespace Switchboard.Serving;
+
+/// <summary>What a <see cref="Server"/> listens on, how it runs handlers, and the limits it applies.</summary>
+public sealed class ServerOptions
+{
+    /// <summary>The endpoints to listen on. Stream endpoints need a stream handler, datagram ones a datagram handler.</summary>
+    public IList<EndpointUri> Listen { get; } = [];
+
+    /// <summary>Where handler code runs. Defaults to <see cref="ConcurrencyModel.Async"/>.</summary>
+    public ConcurrencyModel Model { get; set; } = ConcurrencyModel.Async;
+
+    /// <summary>
+    /// Most stream connections served at once. Defaults to 1024 (Redis allows 10,000, ncat 100). Beyond it a new
+    /// connection is accepted and closed at once, logged and counted as rejected.
+    /// </summary>
+    public int MaxConnections { get; set; } = 1024;
+
+    /// <summary>
+    /// A connection on which nothing moved either way for this long is closed. Defaults to 5 minutes (Kestrel's
+    /// keep-alive timeout is about 2); <see cref="TimeSpan.Zero"/> turns it off.
+    /// </summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// On stop, how long live connections may go on before they are aborted. Defaults to 5 seconds.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Replies per second one datagram source may get; 0 turns the limit off. Defaults to 100, with bursts of
+    /// <see cref="DatagramReplyBurst"/>: a spoofed source cannot turn the server into an amplifier.
+    /// </summary>
+    public int DatagramReplyRate { get; set; } = 100;
+
+    /// <summary>Replies one datagram source may get at once before the rate applies. Defaults to 200.</summary>
+    public int DatagramReplyBurst { get; set; } = 200;
+
+    /// <summary>A name for logs and the <c>switchboard.service</c> metric attribute, e.g. <c>echo</c>.</summary>
+    public string ServiceName { get; set; } = "switchboard";
+
+    /// <summary>Socket options for listeners and accepted connections.</summary>
+    public TransportOptions Transport { get; set; } = new();
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for a value no server can run with.</summary>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxConnections, 1, nameof(MaxConnections));
+        ArgumentOutOfRangeException.ThrowIfLessThan(IdleTimeout, TimeSpan.Zero, nameof(IdleTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThan(DrainTimeout, TimeSpan.Zero, nameof(DrainTimeout));
+        ArgumentOutOfRangeException.ThrowIfNegative(DatagramReplyRate, nameof(DatagramReplyRate));
+        ArgumentOutOfRangeException.ThrowIfLessThan(DatagramReplyBurst, 1, nameof(DatagramReplyBurst));
+        ArgumentOutOfRangeException.ThrowIfLessThan(Transport.Backlog, 1, "Transport.Backlog");
+    }
+}

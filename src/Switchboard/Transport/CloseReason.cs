@@ -1,0 +1,42 @@
+namespace Switchboard.Transport;
+
+/// <summary>Why a connection ended. The first reason recorded wins; logs and metrics (<c>error.type</c>) carry it.</summary>
+public enum CloseReason
+{
+    /// <summary>The handler finished and the server closed the connection (daytime, time).</summary>
+    Completed,
+
+    /// <summary>The peer ended its stream (FIN) and the handler finished.</summary>
+    PeerClosed,
+
+    /// <summary>The peer reset the connection (RST, broken pipe).</summary>
+    PeerReset,
+
+    /// <summary>Nothing moved either way for the idle timeout.</summary>
+    Idle,
+
+    /// <summary>A limit was hit: the connection count at accept, a line too long, a queue overflow.</summary>
+    Limit,
+
+    /// <summary>The server stopped and the drain time ran out before the connection ended.</summary>
+    Drain,
+
+    /// <summary>The handler failed, or an unexpected socket error.</summary>
+    Error,
+}
+
+/// <summary>Names for <see cref="CloseReason"/> in logs and metrics.</summary>
+public static class CloseReasonNames
+{
+    /// <summary>The snake_case name used as the <c>error.type</c> metric attribute and in logs.</summary>
+    public static string ToName(this CloseReason reason) => reason switch
+    {
+        CloseReason.Completed => "completed",
+        CloseReason.PeerClosed => "peer_closed",
+        CloseReason.PeerReset => "peer_reset",
+        CloseReason.Idle => "idle_timeout",
+        CloseReason.Limit => "limit",
+        CloseReason.Drain => "drain",
+        _ => "error",
+    };
+}

@@ -1,0 +1,140 @@
+using System.IO.Pipelines;
+using System.Net;
+using Switchboard.Endpoints;
+using Switchboard.Transport.Internal;
+
+namespace Switchboard.Transport;
+
+/// <summary>
+/// One accepted stream connection as a handler sees it: <see cref="Input"/> and <see cref="Output"/> pipes, the two
+/// endpoints, half-close and abort. The same object works under every concurrency model; the model decides only on
+/// which thread the handler's code runs.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The token source has no timer or wait handle; Abort may race with the connection's end, so it is never disposed.")]
+public sealed class Connection
+{
+    private readonly SocketIO _io;
+    private readonly ConnectionPipeReader _input;
+    private readonly ITrafficSink? _traffic;
+    private readonly CancellationTokenSource _aborted = new();
+    private long _lastActivity = Environment.TickCount64;
+    private int _reason = -1;
+    private int _outputShutdown;
+
+    internal Connection(long id, EndpointUri localEndpoint, SocketIO io, ITrafficSink? traffic, CancellationToken serverStopping)
+    {
+        Id = id;
+        LocalEndpoint = localEndpoint;
+        _io = io;
+        _traffic = traffic;
+        ServerStopping = serverStopping;
+        RemoteEndPoint = io.Socket.RemoteEndPoint;
+        RemoteText = EndpointText.Format(RemoteEndPoint);
+        _input = new ConnectionPipeReader(io, this);
+        Output = new ConnectionPipeWriter(io, this);
+    }
+
+    /// <summary>A number unique within the server, for logs.</summary>
+    public long Id { get; }
+
+    /// <summary>The listener's endpoint this connection arrived on.</summary>
+    public EndpointUri LocalEndpoint { get; }
+
+    /// <summary>The peer's endpoint (an <see cref="IPEndPoint"/>, or a Unix endpoint that may be unnamed).</summary>
+    public EndPoint? RemoteEndPoint { get; }
+
+    /// <summary>The peer as written in logs: IPv4-mapped addresses as plain IPv4.</summary>
+    public string RemoteText { get; }
+
+    /// <summary>What the peer sends. Reading it reads the socket; not reading it pushes back on the peer.</summary>
+    public PipeReader Input => _input;
+
+    /// <summary>What goes to the peer. <see cref="PipeWriter.FlushAsync"/> returns when the kernel has the bytes.</summary>
+    public PipeWriter Output { get; }
+
+    /// <summary>Fires when the server starts to stop: finish the current exchange and return.</summary>
+    public CancellationToken ServerStopping { get; }
+
+    /// <summary>Fires when the connection is aborted (idle timeout, drain deadline, <see cref="Abort()"/>).</summary>
+    public CancellationToken Aborted => _aborted.Token;
+
+    /// <summary>Total bytes received from the peer.</summary>
+    public long BytesReceived { get; private set; }
+
+    /// <summary>Total bytes sent to the peer.</summary>
+    public long BytesSent { get; private set; }
+
+    /// <summary>True once the peer has half-closed or closed its side.</summary>
+    public bool PeerClosedInput => _input.SawEndOfStream;
+
+    internal SocketIO IO => _io;
+
+    internal long LastActivityTicks => Volatile.Read(ref _lastActivity);
+
+    internal CloseReason? Reason => _reason < 0 ? null : (CloseReason)_reason;
+
+    /// <summary>
+    /// Waits until the peer sends more (bytes or end of stream) or <paramref name="timeout"/> passes, without
+    /// consuming anything: the select-with-timeout of the tutorials. Returns false on timeout. Bytes already in
+    /// <see cref="Input"/> do not count; read them first.
+    /// </summary>
+    public ValueTask<bool> WaitForInputAsync(TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        _input.SawEndOfStream ? new(true) : _io.WaitForReadableAsync(timeout, cancellationToken);
+
+    /// <summary>Flushes <see cref="Output"/> and half-closes the sending side (FIN, <c>shutdown(SHUT_WR)</c>).</summary>
+    public async ValueTask ShutdownOutputAsync(CancellationToken cancellationToken = default)
+    {
+        await Output.FlushAsync(cancellationToken);
+        if (Interlocked.Exchange(ref _outputShutdown, 1) == 0)
+        {
+            _io.ShutdownSend();
+        }
+    }
+
+    /// <summary>Ends the connection at once with a reset; pending reads and writes fail.</summary>
+    public void Abort() => Abort(CloseReason.Error);
+
+    internal void Abort(CloseReason reason)
+    {
+        TrySetReason(reason);
+        if (!_aborted.IsCancellationRequested)
+        {
+            try
+            {
+                _aborted.Cancel();
+            }
+            catch (AggregateException)
+            {
+                // A handler's registration threw; the abort itself must still happen.
+            }
+
+            _io.Abort();
+        }
+    }
+
+    /// <summary>
+    /// Records why the connection is ending, for logs and metrics, when a handler ends it for a reason of its own
+    /// (a line over the limit: <see cref="CloseReason.Limit"/>). The first reason recorded wins; returns false
+    /// when one was recorded already.
+    /// </summary>
+    public bool TrySetCloseReason(CloseReason reason) => TrySetReason(reason);
+
+    internal bool TrySetReason(CloseReason reason) => Interlocked.CompareExchange(ref _reason, (int)reason, -1) == -1;
+
+    internal void OnReceived(int bytes)
+    {
+        BytesReceived += bytes;
+        Volatile.Write(ref _lastActivity, Environment.TickCount64);
+        _traffic?.OnReceived(bytes);
+    }
+
+    internal void OnSent(long bytes)
+    {
+        BytesSent += bytes;
+        Volatile.Write(ref _lastActivity, Environment.TickCount64);
+        _traffic?.OnSent(bytes);
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"#{Id} {RemoteText} on {LocalEndpoint}";
+}

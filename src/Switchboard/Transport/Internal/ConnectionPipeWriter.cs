@@ -1,0 +1,83 @@
+using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
+
+namespace Switchboard.Transport.Internal;
+
+/// <summary>
+/// A <see cref="PipeWriter"/> that sends on flush: writes gather in pooled segments and <see cref="FlushAsync"/>
+/// sends them and returns only when the kernel has taken every byte, so a slow peer slows its own handler and
+/// nothing queues without bound. <see cref="WriteAsync"/> with nothing buffered sends the caller's memory as it is.
+/// </summary>
+internal sealed class ConnectionPipeWriter : PipeWriter
+{
+    private readonly Pipe _pipe = new(new PipeOptions(pauseWriterThreshold: 0, useSynchronizationContext: false));
+    private readonly SocketIO _io;
+    private readonly Connection _owner;
+    private long _buffered;
+
+    public ConnectionPipeWriter(SocketIO io, Connection owner)
+    {
+        _io = io;
+        _owner = owner;
+    }
+
+    public override bool CanGetUnflushedBytes => true;
+
+    public override long UnflushedBytes => _buffered;
+
+    public override void Advance(int bytes)
+    {
+        _pipe.Writer.Advance(bytes);
+        _buffered += bytes;
+    }
+
+    public override Memory<byte> GetMemory(int sizeHint = 0) => _pipe.Writer.GetMemory(sizeHint);
+
+    public override Span<byte> GetSpan(int sizeHint = 0) => _pipe.Writer.GetSpan(sizeHint);
+
+    public override void CancelPendingFlush() => _pipe.Writer.CancelPendingFlush();
+
+    public override void Complete(Exception? exception = null) => _pipe.Writer.Complete(exception);
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public override async ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
+    {
+        if (_buffered == 0)
+        {
+            return default;
+        }
+
+        var count = _buffered;
+        await _pipe.Writer.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        _pipe.Reader.TryRead(out var pending);
+        try
+        {
+            foreach (var segment in pending.Buffer)
+            {
+                await _io.SendAsync(segment, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            // On a failed send the bytes are dropped with the connection; never send them twice.
+            _pipe.Reader.AdvanceTo(pending.Buffer.End);
+            _buffered = 0;
+        }
+
+        _owner.OnSent(count);
+        return default;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public override async ValueTask<FlushResult> WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
+    {
+        if (_buffered > 0)
+        {
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await _io.SendAsync(source, cancellationToken).ConfigureAwait(false);
+        _owner.OnSent(source.Length);
+        return default;
+    }
+}

@@ -1,0 +1,138 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Switchboard.Transport.Internal;
+
+/// <summary>
+/// Non-blocking calls on a <see cref="SelectLoop"/>'s thread: try the call, and when it would block, wait for the
+/// loop to see the socket ready and try again. The select model, and the listeners of the sequential model.
+/// </summary>
+internal sealed class ReadinessSocketIO : SocketIO
+{
+    private readonly SelectLoop _loop;
+    private readonly ReadinessWaiter _readable = new();
+    private readonly ReadinessWaiter _writable = new();
+
+    public ReadinessSocketIO(Socket socket, SelectLoop loop) : base(socket)
+    {
+        _loop = loop;
+        socket.Blocking = false;
+    }
+
+    public override async ValueTask<Socket> AcceptAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return Socket.Accept();
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock)
+            {
+                await WaitAsync(_readable, forWrite: false, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public override async ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var n = Socket.Receive(buffer.Span, SocketFlags.None, out var error);
+            if (error == SocketError.Success)
+            {
+                return n;
+            }
+
+            if (error != SocketError.WouldBlock)
+            {
+                throw new SocketException((int)error);
+            }
+
+            await WaitAsync(_readable, forWrite: false, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public override async ValueTask SendAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
+    {
+        while (!buffer.IsEmpty)
+        {
+            var n = Socket.Send(buffer.Span, SocketFlags.None, out var error);
+            if (error == SocketError.Success)
+            {
+                buffer = buffer[n..];
+                continue;
+            }
+
+            if (error != SocketError.WouldBlock)
+            {
+                throw new SocketException((int)error);
+            }
+
+            await WaitAsync(_writable, forWrite: true, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public override async ValueTask<int> ReceiveFromAsync(Memory<byte> buffer, SocketAddress sender, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return Socket.ReceiveFrom(buffer.Span, SocketFlags.None, sender);
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock)
+            {
+                await WaitAsync(_readable, forWrite: false, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public override ValueTask<bool> SendToAsync(ReadOnlyMemory<byte> buffer, SocketAddress target, CancellationToken cancellationToken)
+    {
+        try
+        {
+            Socket.SendTo(buffer.Span, SocketFlags.None, target);
+            return new(true);
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock)
+        {
+            return new(false); // a datagram may be lost; the one loop thread must never wait on one peer
+        }
+    }
+
+    public override ValueTask<bool> WaitForReadableAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        WaitAsync(_readable, forWrite: false, timeout, cancellationToken);
+
+    public override void Close()
+    {
+        _loop.Unregister(Socket, new ObjectDisposedException(nameof(Socket)));
+        base.Close();
+    }
+
+    public override void Abort() => _loop.Execute(() =>
+    {
+        _loop.Unregister(Socket, new SocketException((int)SocketError.OperationAborted));
+        AbortNow();
+    });
+
+    private async ValueTask<bool> WaitAsync(ReadinessWaiter waiter, bool forWrite, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (Socket.SafeHandle.IsClosed)
+        {
+            throw new SocketException((int)SocketError.OperationAborted);
+        }
+
+        if (!cancellationToken.CanBeCanceled)
+        {
+            return await _loop.WaitAsync(Socket, waiter, forWrite, timeout).ConfigureAwait(false);
+        }
+
+        var socket = Socket;
+        var loop = _loop;
+        await using var registration = cancellationToken.UnsafeRegister(
+            _ => loop.Execute(() => loop.Unregister(socket, new OperationCanceledException(cancellationToken))), null);
+        return await _loop.WaitAsync(Socket, waiter, forWrite, timeout).ConfigureAwait(false);
+    }
+}

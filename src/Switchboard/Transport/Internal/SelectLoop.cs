@@ -1,0 +1,281 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Switchboard.Transport.Internal;
+
+/// <summary>
+/// A single-threaded event loop in the shape of asyncio: one thread waits on socket readiness with
+/// <see cref="Socket.Select(System.Collections.IList, System.Collections.IList, System.Collections.IList, int)"/>
+/// (poll(2) underneath, so no 1,024-descriptor ceiling) and runs every continuation itself. It is also the thread's
+/// <see cref="SynchronizationContext"/>: work awaited elsewhere (a timer, a Task.Delay) comes back to this thread,
+/// woken through a loopback datagram socket. All sockets registered here are touched only on this thread.
+/// </summary>
+internal sealed class SelectLoop : SynchronizationContext, IDisposable
+{
+    private readonly Thread _thread;
+    private readonly Socket _wake;
+    private readonly Lock _postedLock = new();
+    private readonly Dictionary<Socket, ReadinessWaiter> _readers = [];
+    private readonly Dictionary<Socket, ReadinessWaiter> _writers = [];
+    private readonly List<Socket> _readList = [];
+    private readonly List<Socket> _writeList = [];
+    private readonly byte[] _wakeBuffer = new byte[64];
+    private List<(SendOrPostCallback Callback, object? State)> _posted = [];
+    private List<(SendOrPostCallback Callback, object? State)> _running = [];
+    private int _wakePending;
+    private volatile bool _stopped;
+
+    public SelectLoop(string name)
+    {
+        _wake = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        _wake.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        _wake.Connect(_wake.LocalEndPoint!);
+        _wake.Blocking = false;
+        _thread = new Thread(Run) { IsBackground = true, Name = name };
+        _thread.Start();
+    }
+
+    /// <summary>Called with an exception that escaped a posted callback; the loop goes on.</summary>
+    public Action<Exception>? UnhandledException { get; set; }
+
+    public bool IsOnLoopThread => Thread.CurrentThread == _thread;
+
+    public override SynchronizationContext CreateCopy() => this;
+
+    public override void Post(SendOrPostCallback d, object? state)
+    {
+        lock (_postedLock)
+        {
+            _posted.Add((d, state));
+        }
+
+        if (!IsOnLoopThread && Interlocked.Exchange(ref _wakePending, 1) == 0)
+        {
+            try
+            {
+                _wake.Send([1]);
+            }
+            catch (SocketException)
+            {
+                // The buffer is full of wake-ups already: the loop is awake.
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+    }
+
+    public override void Send(SendOrPostCallback d, object? state)
+    {
+        if (IsOnLoopThread)
+        {
+            d(state);
+            return;
+        }
+
+        using var done = new ManualResetEventSlim();
+        Exception? error = null;
+        Post(_ =>
+        {
+            try
+            {
+                d(state);
+            }
+            catch (Exception e)
+            {
+                error = e;
+            }
+            finally
+            {
+                done.Set();
+            }
+        }, null);
+        done.Wait();
+        if (error is not null)
+        {
+            throw new InvalidOperationException("work sent to the select loop failed", error);
+        }
+    }
+
+    /// <summary>Runs <paramref name="action"/> on the loop thread; at once when already there.</summary>
+    public void Execute(Action action)
+    {
+        if (IsOnLoopThread)
+        {
+            action();
+        }
+        else
+        {
+            Post(static s => ((Action)s!)(), action);
+        }
+    }
+
+    /// <summary>Waits on the loop thread until <paramref name="socket"/> is ready; false when the timeout passed first.</summary>
+    public ValueTask<bool> WaitAsync(Socket socket, ReadinessWaiter waiter, bool forWrite, TimeSpan timeout)
+    {
+        var pending = waiter.Arm();
+        (forWrite ? _writers : _readers)[socket] = waiter;
+        if (timeout != Timeout.InfiniteTimeSpan)
+        {
+            var version = waiter.Version;
+            waiter.SetTimeout(new Timer(
+                _ => Post(_ => OnTimeout(socket, waiter, forWrite, version), null), null, timeout, Timeout.InfiniteTimeSpan));
+        }
+
+        return pending;
+    }
+
+    /// <summary>Forgets <paramref name="socket"/>: pending waits end with <paramref name="error"/>. Loop thread only.</summary>
+    public void Unregister(Socket socket, Exception error)
+    {
+        if (_readers.Remove(socket, out var reader))
+        {
+            reader.Fail(error);
+        }
+
+        if (_writers.Remove(socket, out var writer))
+        {
+            writer.Fail(error);
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopped = true;
+        Post(static _ => { }, null);
+        if (!IsOnLoopThread)
+        {
+            _thread.Join(TimeSpan.FromSeconds(5));
+        }
+    }
+
+    private void OnTimeout(Socket socket, ReadinessWaiter waiter, bool forWrite, short version)
+    {
+        if (!waiter.IsPending || waiter.Version != version)
+        {
+            return;
+        }
+
+        (forWrite ? _writers : _readers).Remove(socket);
+        waiter.Complete(false);
+    }
+
+    private void Run()
+    {
+        SetSynchronizationContext(this);
+        while (true)
+        {
+            RunPosted();
+            if (_stopped)
+            {
+                break;
+            }
+
+            WaitForReadiness();
+        }
+
+        var closing = new SocketException((int)SocketError.OperationAborted);
+        foreach (var socket in _readers.Keys.Concat(_writers.Keys).ToList())
+        {
+            Unregister(socket, closing);
+        }
+
+        RunPosted();
+        _wake.Dispose();
+    }
+
+    private void WaitForReadiness()
+    {
+        _readList.Clear();
+        _readList.Add(_wake);
+        _readList.AddRange(_readers.Keys);
+        _writeList.Clear();
+        _writeList.AddRange(_writers.Keys);
+        bool hasPosted;
+        lock (_postedLock)
+        {
+            hasPosted = _posted.Count > 0;
+        }
+
+        try
+        {
+            Socket.Select(_readList, _writeList.Count > 0 ? _writeList : null, null, hasPosted ? 0 : -1);
+        }
+        catch (ObjectDisposedException)
+        {
+            // A handler broke the rule and disposed a registered socket elsewhere; fail its waits, go on.
+            DropDisposed(_readers);
+            DropDisposed(_writers);
+            return;
+        }
+
+        foreach (var socket in _readList)
+        {
+            if (socket == _wake)
+            {
+                DrainWake();
+            }
+            else if (_readers.Remove(socket, out var waiter))
+            {
+                waiter.Complete(true);
+            }
+        }
+
+        foreach (var socket in _writeList)
+        {
+            if (_writers.Remove(socket, out var waiter))
+            {
+                waiter.Complete(true);
+            }
+        }
+    }
+
+    private static void DropDisposed(Dictionary<Socket, ReadinessWaiter> waiters)
+    {
+        foreach (var socket in waiters.Keys.Where(s => s.SafeHandle.IsClosed).ToList())
+        {
+            waiters.Remove(socket, out var waiter);
+            waiter!.Fail(new ObjectDisposedException(nameof(Socket)));
+        }
+    }
+
+    private void DrainWake()
+    {
+        Volatile.Write(ref _wakePending, 0);
+        while (_wake.Receive(_wakeBuffer, SocketFlags.None, out var error) > 0 && error == SocketError.Success)
+        {
+        }
+    }
+
+    private void RunPosted()
+    {
+        while (true)
+        {
+            lock (_postedLock)
+            {
+                if (_posted.Count == 0)
+                {
+                    return;
+                }
+
+                (_posted, _running) = (_running, _posted);
+            }
+
+            foreach (var (callback, state) in _running)
+            {
+                try
+                {
+                    callback(state);
+                }
+                catch (Exception e)
+                {
+                    // Async continuations keep their exceptions in their tasks; only a stray callback lands here.
+                    // One bad callback must not stop the loop that serves every other connection.
+                    UnhandledException?.Invoke(e);
+                }
+            }
+
+            _running.Clear();
+        }
+    }
+}

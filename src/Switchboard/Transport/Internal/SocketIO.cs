@@ -1,0 +1,111 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Switchboard.Transport.Internal;
+
+/// <summary>
+/// How one socket performs its operations under a concurrency model: blocking calls on the caller's thread,
+/// non-blocking calls plus readiness waits on a select loop, or the runtime's async socket engine. Everything above
+/// this class (pipes, handlers, services) is the same for every model.
+/// </summary>
+internal abstract class SocketIO
+{
+    protected SocketIO(Socket socket) => Socket = socket;
+
+    public Socket Socket { get; }
+
+    /// <summary>True when a receive should first wait for data with no buffer rented (idle connections then own none).</summary>
+    public virtual bool WaitsBeforeRenting => false;
+
+    public abstract ValueTask<Socket> AcceptAsync(CancellationToken cancellationToken);
+
+    /// <summary>Receives at least one byte, or 0 at the peer's end of stream.</summary>
+    public abstract ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken);
+
+    /// <summary>Sends every byte of <paramref name="buffer"/>.</summary>
+    public abstract ValueTask SendAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken);
+
+    public abstract ValueTask<int> ReceiveFromAsync(Memory<byte> buffer, SocketAddress sender, CancellationToken cancellationToken);
+
+    /// <summary>Sends one datagram; false when it was dropped because the socket's buffer is full.</summary>
+    public abstract ValueTask<bool> SendToAsync(ReadOnlyMemory<byte> buffer, SocketAddress target, CancellationToken cancellationToken);
+
+    /// <summary>Waits until the socket is readable (data, end of stream or error); false when the timeout passed first.</summary>
+    public abstract ValueTask<bool> WaitForReadableAsync(TimeSpan timeout, CancellationToken cancellationToken);
+
+    /// <summary>Shuts down the sending side (FIN). Called from the connection's own flow.</summary>
+    public virtual void ShutdownSend()
+    {
+        try
+        {
+            Socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (SocketException)
+        {
+            // The peer is gone already; there is nobody left to tell.
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <summary>Graceful close from the connection's own flow: FIN, discard what the peer sent unread, close.</summary>
+    public virtual void Close()
+    {
+        ShutdownSend();
+        DiscardUnreadInput();
+        Socket.Dispose();
+    }
+
+    /// <summary>Abortive close (RST) from any thread; pending operations end with an error or end of stream.</summary>
+    public virtual void Abort() => AbortNow();
+
+    protected void AbortNow()
+    {
+        try
+        {
+            Socket.LingerState = new LingerOption(true, 0);
+            // shutdown first: on Linux a close() alone does not wake a thread blocked in recv on this socket.
+            Socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        Socket.Dispose();
+    }
+
+    /// <summary>
+    /// Unread input makes close() send RST instead of FIN, and an RST can destroy the reply the peer has not read
+    /// yet (a daytime line, an echo tail). Reading what is already queued avoids that in the common case.
+    /// </summary>
+    private void DiscardUnreadInput()
+    {
+        try
+        {
+            Span<byte> scratch = stackalloc byte[1024];
+            var budget = 64 * 1024;
+            while (budget > 0 && Socket.Available > 0)
+            {
+                var n = Socket.Receive(scratch, SocketFlags.None, out var error); // Available > 0: will not block
+                if (error != SocketError.Success || n <= 0)
+                {
+                    break;
+                }
+
+                budget -= n;
+            }
+        }
+        catch (SocketException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    protected static bool IsInfinite(TimeSpan timeout) => timeout == Timeout.InfiniteTimeSpan;
+}

@@ -1,0 +1,158 @@
+using System.Net;
+using System.Net.Sockets;
+using Switchboard.Endpoints;
+using Switchboard.Transport.Internal;
+
+namespace Switchboard.Transport;
+
+/// <summary>Binds listeners for endpoints, applying <see cref="TransportOptions"/>.</summary>
+public static class ListenerFactory
+{
+    /// <summary>
+    /// Binds <paramref name="endpoint"/>. A wildcard <c>[::]</c> listens dual-stack. A stale Unix socket file (nothing
+    /// accepts on it) is replaced; a live one, or a file that is not a socket, is an error.
+    /// Throws <see cref="ListenerBindException"/> with a one-line message naming the endpoint.
+    /// </summary>
+    public static Listener Bind(EndpointUri endpoint, TransportOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(options);
+        EndPoint target;
+        try
+        {
+            target = endpoint.ToEndPoint();
+        }
+        catch (SocketException e)
+        {
+            throw new ListenerBindException($"cannot listen on {endpoint}: host '{endpoint.Host}' not found ({e.Message})", e);
+        }
+
+        var socket = CreateSocket(endpoint.Kind, target);
+        string? createdPath = null;
+        try
+        {
+            ApplyBufferSizes(socket, options);
+            if (endpoint.Kind == TransportKind.Tcp && options.ReuseAddress)
+            {
+                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            }
+
+            if (endpoint.Kind.IsUnix() && !endpoint.IsAbstract)
+            {
+                PrepareUnixPath(endpoint);
+            }
+
+            socket.Bind(target);
+            if (endpoint.Kind.IsUnix() && !endpoint.IsAbstract)
+            {
+                createdPath = endpoint.Path;
+                if (options.UnixSocketMode is { } mode && !OperatingSystem.IsWindows())
+                {
+                    File.SetUnixFileMode(createdPath!, mode);
+                }
+            }
+
+            if (endpoint.Kind.IsStream())
+            {
+                socket.Listen(options.Backlog);
+            }
+
+            var bound = EndpointUri.FromEndPoint(endpoint.Kind, socket.LocalEndPoint ?? target);
+            if (endpoint.Kind.IsUnix())
+            {
+                bound = endpoint; // the kernel reports the path we gave; keep the caller's spelling
+            }
+
+            return new Listener(endpoint, bound, socket, createdPath);
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            throw new ListenerBindException($"cannot listen on {endpoint}: {Describe(e)}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            socket.Dispose();
+            throw new ListenerBindException($"cannot listen on {endpoint}: {e.Message}", e);
+        }
+    }
+
+    private static Socket CreateSocket(TransportKind kind, EndPoint target)
+    {
+        var socket = kind switch
+        {
+            TransportKind.Tcp => new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp),
+            TransportKind.Udp => new Socket(target.AddressFamily, SocketType.Dgram, ProtocolType.Udp),
+            TransportKind.Unix => new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified),
+            _ => new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified),
+        };
+
+        if (target is IPEndPoint { AddressFamily: AddressFamily.InterNetworkV6 } ip && ip.Address.Equals(IPAddress.IPv6Any))
+        {
+            socket.DualMode = true; // [::] means every interface, IPv4 included
+        }
+
+        return socket;
+    }
+
+    private static void ApplyBufferSizes(Socket socket, TransportOptions options)
+    {
+        if (options.SendBufferSize is { } send)
+        {
+            socket.SendBufferSize = send;
+        }
+
+        if (options.ReceiveBufferSize is { } receive)
+        {
+            socket.ReceiveBufferSize = receive;
+        }
+    }
+
+    private static void PrepareUnixPath(EndpointUri endpoint)
+    {
+        var path = endpoint.Path!;
+        if (!File.Exists(path) && !Directory.Exists(path))
+        {
+            return;
+        }
+
+        if (!UnixFileType.IsSocket(path))
+        {
+            throw new ListenerBindException($"cannot listen on {endpoint}: {path} exists and is not a socket; not touching it");
+        }
+
+        if (IsLive(endpoint))
+        {
+            throw new ListenerBindException($"cannot listen on {endpoint}: a live server is already listening on {path}");
+        }
+
+        File.Delete(path); // stale: left by a server that died without cleaning up
+    }
+
+    private static bool IsLive(EndpointUri endpoint)
+    {
+        var type = endpoint.Kind == TransportKind.Unix ? SocketType.Stream : SocketType.Dgram;
+        using var probe = new Socket(AddressFamily.Unix, type, ProtocolType.Unspecified);
+        try
+        {
+            probe.Connect(new UnixDomainSocketEndPoint(endpoint.Path!));
+            return true;
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionRefused or SocketError.AddressNotAvailable)
+        {
+            return false;
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ProtocolType)
+        {
+            return true; // a live socket of the other type holds the path
+        }
+    }
+
+    private static string Describe(SocketException e) => e.SocketErrorCode switch
+    {
+        SocketError.AddressAlreadyInUse => "address already in use",
+        SocketError.AccessDenied => "permission denied (ports below 1024 need root)",
+        SocketError.AddressNotAvailable => "address not available on this host",
+        _ => e.Message,
+    };
+}

@@ -1,0 +1,36 @@
+namespace Switchboard.Transport;
+
+/// <summary>Socket options applied to listeners and the connections they accept.</summary>
+public sealed class TransportOptions
+{
+    /// <summary>
+    /// Sets <c>TCP_NODELAY</c> on accepted TCP connections. Defaults to true: request/response services such as
+    /// echo answer small messages, and Nagle's algorithm would hold each answer back for an ACK (Kestrel's default too).
+    /// </summary>
+    public bool NoDelay { get; set; } = true;
+
+    /// <summary>Sets <c>SO_KEEPALIVE</c> on accepted TCP connections. Defaults to false (the kernel's default).</summary>
+    public bool KeepAlive { get; set; }
+
+    /// <summary>
+    /// Sets <c>SO_REUSEADDR</c> on TCP listeners so a restart is not refused while old connections sit in TIME_WAIT.
+    /// Defaults to true. Never applied to UDP: on Linux .NET would also set <c>SO_REUSEPORT</c>, letting two
+    /// servers silently share one port.
+    /// </summary>
+    public bool ReuseAddress { get; set; } = true;
+
+    /// <summary><c>SO_SNDBUF</c> in bytes for sockets this server creates; null keeps the kernel's default.</summary>
+    public int? SendBufferSize { get; set; }
+
+    /// <summary><c>SO_RCVBUF</c> in bytes for sockets this server creates; null keeps the kernel's default.</summary>
+    public int? ReceiveBufferSize { get; set; }
+
+    /// <summary>
+    /// The listen backlog for stream listeners. Defaults to 512 (Redis uses 511); the kernel caps it at
+    /// <c>net.core.somaxconn</c>.
+    /// </summary>
+    public int Backlog { get; set; } = 512;
+
+    /// <summary>Permissions for Unix socket files this server creates; null leaves them to the umask.</summary>
+    public UnixFileMode? UnixSocketMode { get; set; }
+}
