@@ -1,0 +1,42 @@
+using Switchboard.Handlers;
+using Switchboard.Transport;
+
+namespace Switchboard.Services;
+
+/// <summary>
+/// RFC 862 echo: every byte received is sent back. On TCP it echoes until the peer half-closes, then half-closes
+/// too; each UDP datagram comes back as one datagram.
+/// </summary>
+public sealed class EchoService : IStreamHandler, IDatagramHandler
+{
+    /// <inheritdoc/>
+    public async ValueTask HandleAsync(Connection connection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var input = connection.Input;
+        var output = connection.Output;
+        while (true)
+        {
+            var result = await input.ReadAsync(cancellationToken);
+            var buffer = result.Buffer;
+            foreach (var segment in buffer)
+            {
+                // Sent straight from the receive buffer: no copy, and no read until the peer has taken it.
+                await output.WriteAsync(segment, cancellationToken);
+            }
+
+            input.AdvanceTo(buffer.End);
+            if (result.IsCompleted)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask HandleAsync(Datagram datagram, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(datagram);
+        await datagram.ReplyAsync(datagram.Payload, cancellationToken);
+    }
+}

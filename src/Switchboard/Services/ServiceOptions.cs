@@ -1,0 +1,20 @@
+namespace Switchboard.Services;
+
+/// <summary>Settings the classic services share.</summary>
+public sealed class ServiceOptions
+{
+    /// <summary>
+    /// The longest line a line-based service (timestamp) accepts, terminator included. Defaults to 8 KiB
+    /// (Kestrel's request-line limit). A longer line gets one error line and the connection is closed.
+    /// </summary>
+    public int MaxLine { get; set; } = 8 * 1024;
+
+    /// <summary>
+    /// How long a partial line may sit without its newline before the timestamp service answers it as it stands.
+    /// Defaults to 200 ms: the tutorial's own client sends no newline and waits for the answer.
+    /// </summary>
+    public TimeSpan LineFlush { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The clock for daytime, time and timestamp. Defaults to the system clock.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+}

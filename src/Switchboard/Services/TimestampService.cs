@@ -1,0 +1,116 @@
+using System.Buffers;
+using System.Globalization;
+using System.IO.Pipelines;
+using System.Text;
+using Switchboard.Handlers;
+using Switchboard.Transport;
+
+namespace Switchboard.Services;
+
+/// <summary>
+/// The tutorials' timestamp server: each line <c>data</c> comes back as <c>[Mon Nov 23 02:36:04 2026]: data</c>
+/// with the line's own ending, and each UDP datagram the same way. A partial line left without its newline for
+/// <see cref="ServiceOptions.LineFlush"/> is answered as it stands, because the tutorial's client sends no newline
+/// and waits. A line over <see cref="ServiceOptions.MaxLine"/> gets one error line, then the connection closes.
+/// </summary>
+public sealed class TimestampService(ServiceOptions options) : IStreamHandler, IDatagramHandler
+{
+    /// <summary>The <c>[time]: </c> prefix for now, in the format of Python's <c>time.ctime()</c>.</summary>
+    public byte[] CurrentPrefix()
+    {
+        var now = options.TimeProvider.GetLocalNow();
+        var text = string.Create(CultureInfo.InvariantCulture, $"[{now:ddd MMM} {now.Day,2} {now:HH:mm:ss yyyy}]: ");
+        return Encoding.ASCII.GetBytes(text);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask HandleAsync(Connection connection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var input = connection.Input;
+        var output = connection.Output;
+        while (true)
+        {
+            var result = await input.ReadAsync(cancellationToken);
+            var buffer = result.Buffer;
+            while (TryReadLine(ref buffer, out var line))
+            {
+                if (line.Length > options.MaxLine)
+                {
+                    await RefuseLongLineAsync(connection, cancellationToken);
+                    return;
+                }
+
+                Answer(output, line);
+            }
+
+            if (buffer.Length > options.MaxLine)
+            {
+                await RefuseLongLineAsync(connection, cancellationToken);
+                return;
+            }
+
+            if (result.IsCompleted)
+            {
+                if (!buffer.IsEmpty)
+                {
+                    Answer(output, buffer);
+                }
+
+                await output.FlushAsync(cancellationToken);
+                return;
+            }
+
+            if (!buffer.IsEmpty && !await connection.WaitForInputAsync(options.LineFlush, cancellationToken))
+            {
+                Answer(output, buffer); // a quiet spell: answer the partial line as it stands
+                buffer = buffer.Slice(buffer.End);
+            }
+
+            await output.FlushAsync(cancellationToken);
+            input.AdvanceTo(buffer.Start, result.Buffer.End);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask HandleAsync(Datagram datagram, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(datagram);
+        var prefix = CurrentPrefix();
+        var reply = new byte[prefix.Length + datagram.Payload.Length];
+        prefix.CopyTo(reply, 0);
+        datagram.Payload.Span.CopyTo(reply.AsSpan(prefix.Length));
+        await datagram.ReplyAsync(reply, cancellationToken);
+    }
+
+    private static bool TryReadLine(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> line)
+    {
+        var newline = buffer.PositionOf((byte)'\n');
+        if (newline is null)
+        {
+            line = default;
+            return false;
+        }
+
+        var end = buffer.GetPosition(1, newline.Value);
+        line = buffer.Slice(0, end);
+        buffer = buffer.Slice(end);
+        return true;
+    }
+
+    private void Answer(PipeWriter output, in ReadOnlySequence<byte> line)
+    {
+        output.Write(CurrentPrefix());
+        foreach (var segment in line)
+        {
+            output.Write(segment.Span);
+        }
+    }
+
+    private async ValueTask RefuseLongLineAsync(Connection connection, CancellationToken cancellationToken)
+    {
+        connection.TrySetCloseReason(CloseReason.Limit);
+        var message = string.Create(CultureInfo.InvariantCulture, $"error: line longer than {options.MaxLine} bytes (--max-line); closing\r\n");
+        await connection.Output.WriteAsync(Encoding.ASCII.GetBytes(message), cancellationToken);
+    }
+}
