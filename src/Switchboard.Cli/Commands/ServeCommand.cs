@@ -4,8 +4,8 @@ using Microsoft.Extensions.Logging;
 using Switchboard.Cli.Hosting;
 using Switchboard.Cli.Parsing;
 using Switchboard.Endpoints;
-using Switchboard.Serving;
 using Switchboard.Services;
+using Switchboard.Serving;
 using Switchboard.Transport;
 
 namespace Switchboard.Cli.Commands;

@@ -4,8 +4,8 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
 using Switchboard.Endpoints;
-using Switchboard.Serving;
 using Switchboard.Services;
+using Switchboard.Serving;
 using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.Services;

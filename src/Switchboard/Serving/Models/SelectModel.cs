@@ -41,7 +41,7 @@ internal class SelectModel : ModelRunner
     {
         foreach (var listener in listeners)
         {
-            Loop.Unregister(listener.Socket, new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.OperationAborted));
+            Loop.Unregister(listener.Socket, new ObjectDisposedException(nameof(Listener)));
             listener.Dispose();
         }
     });

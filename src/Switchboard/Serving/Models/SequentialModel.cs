@@ -20,6 +20,19 @@ internal sealed class SequentialModel(ServerCore core) : SelectModel(core, "swit
 
     protected override Func<Func<ValueTask>, ValueTask>? DatagramGate => OneAtATime;
 
+    public override void StopAccepting(IReadOnlyList<Listener> listeners)
+    {
+        // The loop thread may be inside a connection's blocking call for as long as that connection lasts; a
+        // posted close would wait for it while the kernel kept completing handshakes. Close the listeners now;
+        // the loop drops their waits when it next looks (a disposed socket fails its wait).
+        foreach (var listener in listeners)
+        {
+            listener.Dispose();
+        }
+
+        base.StopAccepting(listeners);
+    }
+
     public override void Dispose()
     {
         base.Dispose();

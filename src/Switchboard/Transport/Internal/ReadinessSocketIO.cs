@@ -119,7 +119,7 @@ internal sealed class ReadinessSocketIO : SocketIO
     private async ValueTask<bool> WaitAsync(ReadinessWaiter waiter, bool forWrite, TimeSpan timeout, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (Socket.SafeHandle.IsClosed)
+        if (SelectLoop.IsDisposed(Socket))
         {
             throw new SocketException((int)SocketError.OperationAborted);
         }

@@ -232,10 +232,22 @@ internal sealed class SelectLoop : SynchronizationContext, IDisposable
 
     private static void DropDisposed(Dictionary<Socket, ReadinessWaiter> waiters)
     {
-        foreach (var socket in waiters.Keys.Where(s => s.SafeHandle.IsClosed).ToList())
+        foreach (var socket in waiters.Keys.Where(IsDisposed).ToList())
         {
             waiters.Remove(socket, out var waiter);
             waiter!.Fail(new ObjectDisposedException(nameof(Socket)));
+        }
+    }
+
+    internal static bool IsDisposed(Socket socket)
+    {
+        try
+        {
+            return socket.SafeHandle.IsClosed;
+        }
+        catch (ObjectDisposedException)
+        {
+            return true;
         }
     }
 
