@@ -30,8 +30,9 @@ using (var first = new Socket(AddressFamily.InterNetwork, SocketType.Stream, Pro
 
 Console.WriteLine($"port {port} now has a connection in TIME_WAIT");
 
-// setsockopt(SOL_SOCKET, SO_REUSEADDR, 1), before bind(). .NET's SocketOptionName.ReuseAddress would also set
-// SO_REUSEPORT on Linux (letting two live servers share the port), so the plain option is set raw.
+// setsockopt(SOL_SOCKET, SO_REUSEADDR, 1), before bind(), as the Python listing does. (.NET already sets it when it
+// binds a TCP socket on Unix, as Kestrel and libuv do.) .NET's SocketOptionName.ReuseAddress would also set
+// SO_REUSEPORT on Linux, which lets two live servers share the port, so the plain option is set raw.
 using var second = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
 second.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
 var value = new byte[4];
