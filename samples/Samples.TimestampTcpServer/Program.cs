@@ -22,9 +22,17 @@ while (true)
     using var stream = new NetworkStream(client);
     using var reader = new StreamReader(stream, Encoding.UTF8);
     using var writer = new StreamWriter(stream, new UTF8Encoding(false)) { AutoFlush = true, NewLine = "\n" };
-    while (reader.ReadLine() is { } line)
+    try
     {
-        var now = DateTime.Now;
-        writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{now:ddd MMM} {now.Day,2} {now:HH:mm:ss yyyy}] {line}"));
+        while (reader.ReadLine() is { } line)
+        {
+            var now = DateTime.Now;
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{now:ddd MMM} {now.Day,2} {now:HH:mm:ss yyyy}] {line}"));
+        }
+    }
+    catch (IOException e)
+    {
+        // A client that resets the connection ends its own session, not the server.
+        Console.WriteLine($"...client gone: {e.Message}");
     }
 }

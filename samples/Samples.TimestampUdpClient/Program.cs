@@ -11,7 +11,12 @@ if (args.Length < 2)
     return 2;
 }
 
-var server = new IPEndPoint(Dns.GetHostAddresses(args[0])[0], int.Parse(args[1], CultureInfo.InvariantCulture));
+// A name may have several addresses, and UDP cannot try them the way connect() does: take an address literal
+// as given, else the name's first IPv4 address (the sample servers bind IPv4).
+var address = IPAddress.TryParse(args[0], out var literal)
+    ? literal
+    : Dns.GetHostAddresses(args[0]).First(a => a.AddressFamily == AddressFamily.InterNetwork);
+var server = new IPEndPoint(address, int.Parse(args[1], CultureInfo.InvariantCulture));
 using var socket = new Socket(server.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
 
 // UDP loses datagrams: without a timeout, recvfrom() would wait forever for an answer that never comes.
