@@ -74,16 +74,20 @@ public sealed class SampleProcess : IAsyncDisposable
         return File.Exists(path) ? path : throw new FileNotFoundException($"sample {sample} is not built", path);
     }
 
-    public static SampleProcess Start(string sample, params string[] arguments)
+    public static SampleProcess Start(string sample, params string[] arguments) => StartProgram("dotnet", [PathOf(sample), .. arguments]);
+
+    /// <summary>Starts the Python listing <paramref name="script"/> (<c>python3 -u -c</c>), the real peer of a sample.</summary>
+    public static SampleProcess StartPython(string script, params string[] arguments) => StartProgram("python3", ["-u", "-c", script, .. arguments]);
+
+    private static SampleProcess StartProgram(string program, string[] arguments)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(PathOf(sample));
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
@@ -103,9 +107,12 @@ public sealed class SampleProcess : IAsyncDisposable
     }
 
     /// <summary>Starts a server sample and returns it with the address from its "listening on SCHEME://ADDRESS" line.</summary>
-    public static async Task<(SampleProcess Process, string Address)> StartServerAsync(string sample, params string[] arguments)
+    public static Task<(SampleProcess Process, string Address)> StartServerAsync(string sample, params string[] arguments) =>
+        WaitForListeningAsync(Start(sample, arguments), sample);
+
+    /// <summary>Waits for a server's "listening on SCHEME://ADDRESS" line and returns the address.</summary>
+    public static async Task<(SampleProcess Process, string Address)> WaitForListeningAsync(SampleProcess process, string sample)
     {
-        var process = Start(sample, arguments);
         var line = await process.WaitForLineAsync(l => l.StartsWith("listening on ", StringComparison.Ordinal));
         if (line is null)
         {
