@@ -42,7 +42,8 @@ public sealed class FrameReader : IDisposable
     /// Returns the next frame, or null when the stream has ended cleanly between frames (and after the one message
     /// of a close-delimited stream).
     /// </summary>
-    /// <exception cref="FramingException">The stream broke a limit or ended mid-frame; close the connection.</exception>
+    /// <exception cref="FramingException">The stream broke a limit or ended mid-frame; close the connection. What was
+    /// buffered is discarded and later reads return null.</exception>
     /// <exception cref="OperationCanceledException">The token fired or the pending read was cancelled.</exception>
     public ValueTask<ReadOnlySequence<byte>?> ReadAsync(CancellationToken cancellationToken = default)
     {
