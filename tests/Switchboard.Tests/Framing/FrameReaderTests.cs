@@ -55,11 +55,16 @@ public sealed class FrameReaderTests
         Assert.Equal("abc"u8.ToArray(), (await pending)!.Value.ToArray());
     }
 
-    [Fact(Timeout = TestTimeouts.Exchange)]
-    public void ReadingAndWritingBufferedFramesAllocatesNothing()
+    [Theory(Timeout = TestTimeouts.Exchange)]
+    [InlineData("prefix4be")]
+    [InlineData("prefix2le")]
+    [InlineData("newline")]
+    [InlineData("crlf")]
+    [InlineData("fixed40")]
+    public void ReadingAndWritingBufferedFramesAllocatesNothing(string name)
     {
         // Synchronous on this thread: the pipe holds every frame, so no read has to wait.
-        var framer = new LengthPrefixedFramer(4);
+        var framer = name == "fixed40" ? new FixedLengthFramer(40) : FramingCases.Create(name);
         var payload = new byte[40];
         // Segments large enough that the pipe seldom starts a new one: its segment bookkeeping is per buffer, not per frame.
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0, minimumSegmentSize: 128 * 1024, useSynchronizationContext: false));

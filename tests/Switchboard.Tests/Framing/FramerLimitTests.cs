@@ -48,6 +48,7 @@ public sealed class FramerLimitTests
         var error = await Assert.ThrowsAsync<TruncatedFrameException>(async () => await reader.ReadAsync(Ct));
         Assert.Equal(4, error.BytesReceived);
         Assert.Contains("ended 4 bytes into a frame", error.Message);
+        Assert.Null(await reader.ReadAsync(Ct)); // the partial frame is gone for good
     }
 
     [Theory(Timeout = TestTimeouts.Exchange)]
