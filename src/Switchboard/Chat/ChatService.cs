@@ -28,6 +28,8 @@ public sealed class ChatService : IStreamHandler, IDisposable
     /// <summary>The rooms and members.</summary>
     public IChatHub Hub { get; }
 
+    internal System.Diagnostics.Metrics.Meter Meter => _metrics.Meter;
+
     /// <inheritdoc/>
     public async ValueTask HandleAsync(Connection connection, CancellationToken cancellationToken)
     {

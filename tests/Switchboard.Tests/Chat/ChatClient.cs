@@ -54,6 +54,10 @@ public sealed class ChatClient : IDisposable
         return await _reader.ReadLineAsync(timeout.Token) ?? throw new EndOfStreamException("the server closed the connection");
     }
 
+    /// <summary>The next line that is not someone else's join notice (those arrive whenever others join).</summary>
+    public Task<string> ReadReplyAsync() =>
+        ExpectAsync(l => !(l.StartsWith("*** ", StringComparison.Ordinal) && l.Split(' ') is [_, _, "joined", _]));
+
     /// <summary>Reads lines until one matches; returns it. Lines before it are added to <paramref name="skipped"/>.</summary>
     public async Task<string> ExpectAsync(Func<string, bool> match, List<string>? skipped = null)
     {
