@@ -320,6 +320,38 @@ public sealed class ChatServerTests
         }
     }
 
+    [Fact(Timeout = TestTimeouts.Exchange)]
+    public async Task UnderTheSequentialModelMembersAreServedOneAtATime()
+    {
+        await using var server = ChatTestServer.Start(model: ConcurrencyModel.Sequential);
+        using var alice = await server.JoinAsync("alice");
+        using var waiting = await TestClient.ConnectAsync(server.Endpoint); // accepted by the kernel, not yet served
+        Assert.False(waiting.HasInputWithin(TimeSpan.FromMilliseconds(300)));
+        await alice.SendAsync("/quit");
+        Assert.Equal(["*** Bye."], await alice.ReadToEndAsync());
+        using var bob = new StreamReader(new NetworkStream(waiting));
+        Assert.StartsWith("*** Welcome to Switchboard chat (0 online)", await bob.ReadLineAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = TestTimeouts.Exchange)]
+    public async Task AnIdleMemberIsClosedAndItsRoomTold()
+    {
+        await using var server = ChatTestServer.Start(configure: o => o.IdleTimeout = TimeSpan.FromMilliseconds(800));
+        using var alice = await server.JoinAsync("alice");
+        using var bob = await server.JoinAsync("bob");
+        await alice.ExpectAsync("*** bob joined lobby");
+        var keepAlive = Task.Run(async () =>
+        {
+            for (var i = 0; i < 12; i++)
+            {
+                await alice.SendAsync("/rooms"); // alice keeps her own connection busy; bob says nothing
+                await Task.Delay(200);
+            }
+        }, TestContext.Current.CancellationToken);
+        await alice.ExpectAsync("*** bob left lobby (idle)");
+        await keepAlive;
+    }
+
     private static async Task<byte[]> ReadUntilAsync(Socket socket, byte[] marker)
     {
         using var timeout = new CancellationTokenSource(TestTimeouts.Io);

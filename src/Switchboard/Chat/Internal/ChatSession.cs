@@ -52,7 +52,11 @@ internal sealed class ChatSession : IDisposable
         }
         catch (Exception e) when (e is OperationCanceledException || ServerCore.IsDisconnect(e))
         {
-            if (e is not OperationCanceledException)
+            if (_connection.Reason == CloseReason.Idle)
+            {
+                _leaveReason = "idle";
+            }
+            else if (e is not OperationCanceledException)
             {
                 _leaveReason = "connection lost";
             }
