@@ -206,6 +206,16 @@ public sealed class ChatHub : IChatHub
     }
 
     /// <inheritdoc/>
+    public int CountIn(string room)
+    {
+        ArgumentNullException.ThrowIfNull(room);
+        lock (_lock)
+        {
+            return _rooms.TryGetValue(room, out var found) ? found.Members.Length : 0;
+        }
+    }
+
+    /// <inheritdoc/>
     public IReadOnlyList<string> MembersOf(string room)
     {
         ArgumentNullException.ThrowIfNull(room);

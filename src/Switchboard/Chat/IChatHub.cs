@@ -41,6 +41,9 @@ public interface IChatHub
     /// <summary>The room of <paramref name="member"/>, or null when it is not registered.</summary>
     string? RoomOf(IChatMember member);
 
+    /// <summary>How many members <paramref name="room"/> has (0 for a room that does not exist).</summary>
+    int CountIn(string room);
+
     /// <summary>The nicks in <paramref name="room"/>, sorted.</summary>
     IReadOnlyList<string> MembersOf(string room);
 

@@ -62,18 +62,19 @@ public sealed class ChatLimitsTests
     [Fact(Timeout = TestTimeouts.Process)]
     public async Task AMemberThatNeverReadsIsDroppedWhileTheOthersKeepReceivingEverything()
     {
-        // A line rate of 1,000 per second lets one sender push a megabyte a second: more than enough to bury a
-        // member that never reads, and a pace a reading member keeps up with. (With no rate at all a sender moves
-        // at memory speed and outruns every socket: that is what the line rate is for.) Small socket buffers on both
-        // ends keep the kernel from hiding megabytes for the slow member (loopback autotuning would grow them to 4 MB).
-        await using var server = ChatTestServer.Start(new ChatOptions { MaxLineRate = 1000, LineBurst = 100 }, configure: o => o.Transport.SendBufferSize = 16 * 1024);
+        // A line rate of 2,000 per second lets one sender push 2 MB a second: enough to bury a member that never
+        // reads, at a pace a reading member keeps up with. (With no rate at all a sender moves at memory speed and
+        // outruns every socket: that is what the line rate is for.) Socket buffers are left to the kernel, as in
+        // production: loopback autotuning lets up to about 4 MB vanish into the slow member's socket before its queue
+        // fills, so the sender pushes 8 MB; the same autotuning gives the reading members room to ride out a stall.
+        await using var server = ChatTestServer.Start(new ChatOptions { MaxLineRate = 2000, LineBurst = 200 });
         using var overflows = new MetricCollector<long>(server.Service.Meter, "switchboard.chat.queue_overflows");
         using var observer = await server.JoinAsync("observer");
         using var slow = await server.JoinAsync("slow", s => s.ReceiveBufferSize = 4096);
         using var sender = await server.JoinAsync("sender");
         await observer.ExpectAsync("*** sender joined lobby");
 
-        const int Lines = 3000;
+        const int Lines = 8000;
         var payload = new string('m', 1000);
         var observing = Task.Run(async () =>
         {
@@ -107,11 +108,17 @@ public sealed class ChatLimitsTests
             return received;
         }, TestContext.Current.CancellationToken);
 
-        // About 3 MB: far beyond the slow member's queue (256 KiB or 1024 messages) and its socket buffers.
+        // About 8 MB: far beyond the slow member's queue (256 KiB or 1024 messages) and its socket buffers.
         var all = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, Lines).Select(i => $"{i} {payload}\n")));
-        await sender.SendRawAsync(all);
+        var pushing = Stopwatch.StartNew();
+        for (var rest = all.AsMemory(); !rest.IsEmpty;)
+        {
+            rest = rest[await sender.Socket.SendAsync(rest, SocketFlags.None, TestContext.Current.CancellationToken)..];
+        }
 
-        Assert.Equal(Lines, await observing.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken));
+        TestContext.Current.TestOutputHelper?.WriteLine($"the sender pushed {all.Length / 1_000_000.0:F1} MB in {pushing.ElapsedMilliseconds} ms");
+
+        Assert.Equal(Lines, await observing.WaitAsync(TimeSpan.FromSeconds(90), TestContext.Current.CancellationToken));
         Assert.DoesNotContain("slow", server.Service.Hub.MembersOf("lobby"));
         Assert.Equal(1, overflows.GetMeasurementSnapshot().EvaluateAsCounter());
 

@@ -161,7 +161,7 @@ internal sealed class ChatSession : IDisposable
                 _nick = nick;
                 _metrics.MemberJoined();
                 var room = _hub.RoomOf(_member) ?? _options.DefaultRoom;
-                Tell(ChatFormat.Welcome(nick, room, Math.Max(0, _hub.MembersOf(room).Count - 1)));
+                Tell(ChatFormat.Welcome(nick, room, Math.Max(0, _hub.CountIn(room) - 1)));
                 return true;
             case ChatRegistration.NickTaken:
                 Tell(ChatFormat.NickTaken(nick));
@@ -289,7 +289,7 @@ internal sealed class ChatSession : IDisposable
         }
         else
         {
-            var others = Math.Max(0, _hub.MembersOf(room).Count - 1);
+            var others = Math.Max(0, _hub.CountIn(room) - 1);
             Tell(ChatFormat.Notice(string.Create(CultureInfo.InvariantCulture, $"You are now in {room} with {others} other{(others == 1 ? "" : "s")}.")));
         }
     }
