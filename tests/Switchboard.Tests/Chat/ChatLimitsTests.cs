@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Switchboard.Chat;
+using Switchboard.Serving;
 using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.Chat;
@@ -59,22 +60,24 @@ public sealed class ChatLimitsTests
         Assert.Equal(3, server.Service.Hub.MemberCount);
     }
 
-    [Fact(Timeout = TestTimeouts.Process)]
-    public async Task AMemberThatNeverReadsIsDroppedWhileTheOthersKeepReceivingEverything()
+    [Theory(Timeout = TestTimeouts.Process)]
+    [InlineData(ConcurrencyModel.Async)]
+    [InlineData(ConcurrencyModel.Select)]
+    [InlineData(ConcurrencyModel.Threads)]
+    public async Task AMemberThatNeverReadsIsDroppedWhileTheOthersKeepReceivingEverything(ConcurrencyModel model)
     {
-        // A line rate of 2,000 per second lets one sender push 2 MB a second: enough to bury a member that never
-        // reads, at a pace a reading member keeps up with. (With no rate at all a sender moves at memory speed and
-        // outruns every socket: that is what the line rate is for.) Socket buffers are left to the kernel, as in
-        // production: loopback autotuning lets up to about 4 MB vanish into the slow member's socket before its queue
-        // fills, so the sender pushes 8 MB; the same autotuning gives the reading members room to ride out a stall.
-        await using var server = ChatTestServer.Start(new ChatOptions { MaxLineRate = 2000, LineBurst = 200 });
+        // A line rate of 500 per second lets one sender push half a megabyte a second: a pace a reading member
+        // keeps up with even on a loaded machine, and enough to bury a member that never reads. (With no rate at
+        // all a sender moves at memory speed and outruns every socket: that is what the line rate is for.) A fixed
+        // 64 KiB send buffer (--send-buffer) keeps loopback autotuning from hiding megabytes for the slow member.
+        await using var server = ChatTestServer.Start(new ChatOptions { MaxLineRate = 500, LineBurst = 50 }, model, o => o.Transport.SendBufferSize = 64 * 1024);
         using var overflows = new MetricCollector<long>(server.Service.Meter, "switchboard.chat.queue_overflows");
         using var observer = await server.JoinAsync("observer");
         using var slow = await server.JoinAsync("slow", s => s.ReceiveBufferSize = 4096);
         using var sender = await server.JoinAsync("sender");
         await observer.ExpectAsync("*** sender joined lobby");
 
-        const int Lines = 8000;
+        const int Lines = 2000;
         var payload = new string('m', 1000);
         var observing = Task.Run(async () =>
         {
@@ -108,7 +111,7 @@ public sealed class ChatLimitsTests
             return received;
         }, TestContext.Current.CancellationToken);
 
-        // About 8 MB: far beyond the slow member's queue (256 KiB or 1024 messages) and its socket buffers.
+        // About 2 MB: far beyond the slow member's queue (256 KiB or 1024 messages) and its socket buffers.
         var all = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, Lines).Select(i => $"{i} {payload}\n")));
         var pushing = Stopwatch.StartNew();
         for (var rest = all.AsMemory(); !rest.IsEmpty;)
@@ -116,7 +119,7 @@ public sealed class ChatLimitsTests
             rest = rest[await sender.Socket.SendAsync(rest, SocketFlags.None, TestContext.Current.CancellationToken)..];
         }
 
-        TestContext.Current.TestOutputHelper?.WriteLine($"the sender pushed {all.Length / 1_000_000.0:F1} MB in {pushing.ElapsedMilliseconds} ms");
+        TestContext.Current.TestOutputHelper?.WriteLine($"{model}: the sender pushed {all.Length / 1_000_000.0:F1} MB in {pushing.ElapsedMilliseconds} ms");
 
         Assert.Equal(Lines, await observing.WaitAsync(TimeSpan.FromSeconds(90), TestContext.Current.CancellationToken));
         Assert.DoesNotContain("slow", server.Service.Hub.MembersOf("lobby"));
