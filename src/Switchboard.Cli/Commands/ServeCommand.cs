@@ -41,7 +41,7 @@ internal static class ServeCommand
         var maxConnections = new Option<int>("--max-connections") { Description = "Most connections served at once; more are closed at accept", DefaultValueFactory = _ => 1024 };
         var idleTimeout = new Option<string>("--idle-timeout") { Description = "Close a connection idle this long (ms, s, m, h; 0 = off)", DefaultValueFactory = _ => "5m" };
         var drain = new Option<string>("--drain") { Description = "On SIGTERM or Ctrl-C, let live connections finish this long, then abort them", DefaultValueFactory = _ => "5s" };
-        var maxLine = new Option<int>("--max-line") { Description = "Longest line, in bytes, of line-based services (timestamp)", DefaultValueFactory = _ => 8192 };
+        var maxLine = new Option<int>("--max-line") { Description = "Longest line, in bytes, of line-based services (timestamp; chat: 4096 unless given)", DefaultValueFactory = _ => 8192 };
         var lineFlush = new Option<string>("--line-flush") { Description = "Answer a partial line after this quiet spell (timestamp)", DefaultValueFactory = _ => "200ms" };
         var noDelay = new Option<bool>("--tcp-nodelay") { Description = "TCP_NODELAY on accepted connections", DefaultValueFactory = _ => true };
         var keepAlive = new Option<bool>("--keepalive") { Description = "SO_KEEPALIVE on accepted connections", DefaultValueFactory = _ => false };
@@ -53,12 +53,17 @@ internal static class ServeCommand
         var replyRate = new Option<int>("--udp-reply-rate") { Description = "Datagram replies per second per source (0 = unlimited)", DefaultValueFactory = _ => 100 };
         var logLevel = new Option<string>("--log-level") { Description = "Least severe log level written to stderr", DefaultValueFactory = _ => "information" };
         logLevel.AcceptOnlyFromAmong(LogLevels);
+        var chat = new ChatServeOptions();
 
-        var command = new Command("serve", "Serve a classic service over TCP, UDP and Unix sockets. Prints 'listening on URI' per listener on stdout; logs go to stderr.")
+        var command = new Command("serve", "Serve a classic service or the telnet chat over TCP, UDP and Unix sockets. Prints 'listening on URI' per listener on stdout; logs go to stderr.")
         {
             service, listen, model, maxConnections, idleTimeout, drain, maxLine, lineFlush, noDelay, keepAlive,
             reuseAddress, sendBuffer, receiveBuffer, backlog, unixMode, replyRate, logLevel,
         };
+        foreach (var option in chat.All)
+        {
+            command.Options.Add(option);
+        }
 
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -67,6 +72,7 @@ internal static class ServeCommand
                 MaxLine = Positive(parse.GetValue(maxLine), "--max-line"),
                 LineFlush = Duration(parse.GetValue(lineFlush)!, "--line-flush"),
             };
+            chat.Apply(parse, serviceOptions, maxLine);
             var definition = ServiceCatalog.Create(parse.GetValue(service)!, serviceOptions)!;
             var options = new ServerOptions
             {
@@ -88,9 +94,18 @@ internal static class ServeCommand
                 },
             };
 
+            if (definition.Name == "chat")
+            {
+                ChatServeOptions.AdjustServer(parse, serviceOptions, options, maxConnections);
+            }
+
             var endpoints = parse.GetValue(listen) is { Length: > 0 } given
                 ? given.Select(EndpointUri.Parse).ToList()
                 : [EndpointUri.Parse($"tcp://127.0.0.1:{definition.DefaultPort}"), EndpointUri.Parse($"udp://127.0.0.1:{definition.DefaultPort}")];
+            if (definition.DatagramHandler is null && parse.GetValue(listen) is not { Length: > 0 })
+            {
+                endpoints.RemoveAll(e => !e.Kind.IsStream()); // a stream-only service (chat) listens on TCP alone
+            }
             foreach (var endpoint in endpoints)
             {
                 options.Listen.Add(endpoint);
@@ -106,6 +121,7 @@ internal static class ServeCommand
     {
         using var loggerFactory = ConsoleLogging.Create(level);
         using var stop = new StopSignal();
+        using var disposableHandler = definition.StreamHandler as IDisposable;
         await using var server = new Server(options, definition.StreamHandler, definition.DatagramHandler, loggerFactory);
         server.Start();
         foreach (var listener in server.Listeners)

@@ -1,3 +1,5 @@
+using Switchboard.Chat;
+
 namespace Switchboard.Services;
 
 /// <summary>Settings the classic services share.</summary>
@@ -14,6 +16,9 @@ public sealed class ServiceOptions
     /// Defaults to 200 ms: the tutorial's own client sends no newline and waits for the answer.
     /// </summary>
     public TimeSpan LineFlush { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The chat server's limits (<c>serve chat</c>).</summary>
+    public ChatOptions Chat { get; set; } = new();
 
     /// <summary>The clock for daytime, time and timestamp. Defaults to the system clock.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

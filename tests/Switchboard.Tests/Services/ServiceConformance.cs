@@ -188,7 +188,7 @@ public abstract partial class ServiceConformance : IDisposable
             "udp6" => TestServer.Ephemeral(TransportKind.Udp, _dir, ipv6: true),
             _ => TestServer.Ephemeral(TransportKind.UnixDatagram, _dir),
         };
-        object handler = endpoint.Kind.IsStream() ? service.StreamHandler : service.DatagramHandler;
+        object handler = endpoint.Kind.IsStream() ? service.StreamHandler : service.DatagramHandler!;
         return TestServer.Start(handler, Model, endpoint);
     }
 

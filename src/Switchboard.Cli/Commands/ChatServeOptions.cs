@@ -1,0 +1,79 @@
+using System.CommandLine;
+using Switchboard.Chat;
+using Switchboard.Cli.Parsing;
+using Switchboard.Services;
+using Switchboard.Serving;
+
+namespace Switchboard.Cli.Commands;
+
+/// <summary>The <c>serve</c> flags that only the chat reads, and how they land in the options.</summary>
+internal sealed class ChatServeOptions
+{
+    /// <summary>Connections beyond <see cref="ChatOptions.MaxMembers"/> the server still accepts, to tell them it is full.</summary>
+    private const int FullNoticeHeadroom = 64;
+
+    private static readonly ChatOptions Defaults = new();
+
+    public Option<int> MaxMembers { get; } = new("--max-members")
+    {
+        Description = "chat: most members at once; a newcomer beyond it is told the server is full (sets --max-connections to this + 64 unless given)",
+        DefaultValueFactory = _ => Defaults.MaxMembers,
+    };
+
+    public Option<int> MaxLineRate { get; } = new("--max-line-rate")
+    {
+        Description = "chat: lines per second per member; over it the member's socket is not read, so TCP slows it alone (0 = off)",
+        DefaultValueFactory = _ => Defaults.MaxLineRate,
+    };
+
+    public Option<int> LineBurst { get; } = new("--line-burst")
+    {
+        Description = "chat: lines a member may send at once before --max-line-rate applies",
+        DefaultValueFactory = _ => Defaults.LineBurst,
+    };
+
+    public Option<int> MaxQueueBytes { get; } = new("--max-queue-bytes")
+    {
+        Description = "chat: bytes queued for one member before it is told it is too slow and disconnected",
+        DefaultValueFactory = _ => Defaults.MaxQueuedBytes,
+    };
+
+    public Option<int> MaxQueueMessages { get; } = new("--max-queue-messages")
+    {
+        Description = "chat: messages queued for one member before it is told it is too slow and disconnected",
+        DefaultValueFactory = _ => Defaults.MaxQueuedMessages,
+    };
+
+    public IEnumerable<Option> All => [MaxMembers, MaxLineRate, LineBurst, MaxQueueBytes, MaxQueueMessages];
+
+    /// <summary>Fills <see cref="ServiceOptions.Chat"/>; the chat's line limit is 4 KiB unless --max-line is given.</summary>
+    public void Apply(ParseResult parse, ServiceOptions options, Option<int> maxLine)
+    {
+        options.Chat = new ChatOptions
+        {
+            MaxMembers = Positive(parse.GetValue(MaxMembers), "--max-members"),
+            MaxLineRate = NonNegative(parse.GetValue(MaxLineRate), "--max-line-rate"),
+            LineBurst = Positive(parse.GetValue(LineBurst), "--line-burst"),
+            MaxQueuedBytes = Positive(parse.GetValue(MaxQueueBytes), "--max-queue-bytes"),
+            MaxQueuedMessages = Positive(parse.GetValue(MaxQueueMessages), "--max-queue-messages"),
+            MaxLineBytes = IsGiven(parse, maxLine) ? options.MaxLine : Defaults.MaxLineBytes,
+        };
+    }
+
+    /// <summary>For chat, the connection limit follows --max-members (plus room to say "full") unless given.</summary>
+    public static void AdjustServer(ParseResult parse, ServiceOptions service, ServerOptions server, Option<int> maxConnections)
+    {
+        if (!IsGiven(parse, maxConnections))
+        {
+            server.MaxConnections = service.Chat.MaxMembers + FullNoticeHeadroom;
+        }
+    }
+
+    private static bool IsGiven(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };
+
+    private static int Positive(int value, string option) =>
+        value > 0 ? value : throw new UsageException($"{option} must be a positive number, not {value}");
+
+    private static int NonNegative(int value, string option) =>
+        value >= 0 ? value : throw new UsageException($"{option} must be 0 or more, not {value}");
+}

@@ -1,0 +1,43 @@
+using Switchboard.Chat.Internal;
+using Switchboard.Handlers;
+using Switchboard.Transport;
+
+namespace Switchboard.Chat;
+
+/// <summary>
+/// The telnet chat server (<c>switchboard serve chat</c>): every member reaches it with plain <c>telnet</c> or
+/// <c>nc</c>, chooses a nick, and every line it sends is seen by everyone else in its room. The protocol and its
+/// limits are in <c>docs/chat-protocol.md</c>. Built for the async model; the select model works too (one thread
+/// for everyone), threads works with each member's writer on the pool, and sequential serves one member at a time.
+/// </summary>
+public sealed class ChatService : IStreamHandler, IDisposable
+{
+    private readonly ChatMetrics _metrics = new();
+
+    /// <summary>Creates the chat with <paramref name="options"/> and <paramref name="hub"/> (an in-process <see cref="ChatHub"/> by default).</summary>
+    public ChatService(ChatOptions? options = null, IChatHub? hub = null)
+    {
+        Options = options ?? new ChatOptions();
+        Options.Validate();
+        Hub = hub ?? new ChatHub(Options.DefaultRoom, Options.MaxMembers);
+    }
+
+    /// <summary>The limits in force.</summary>
+    public ChatOptions Options { get; }
+
+    /// <summary>The rooms and members.</summary>
+    public IChatHub Hub { get; }
+
+    internal System.Diagnostics.Metrics.Meter Meter => _metrics.Meter;
+
+    /// <inheritdoc/>
+    public async ValueTask HandleAsync(Connection connection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        using var session = new ChatSession(connection, Hub, Options, _metrics);
+        await session.RunAsync(cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _metrics.Dispose();
+}

@@ -1,0 +1,38 @@
+using System.Diagnostics.Metrics;
+
+namespace Switchboard.Chat.Internal;
+
+/// <summary>
+/// The chat's instruments on the <c>Switchboard</c> meter: members now, lines relayed, queue overflows (members
+/// dropped as too slow). Counts only; no nick or address ever goes into an attribute.
+/// </summary>
+internal sealed class ChatMetrics : IDisposable
+{
+    public const string MeterName = "Switchboard";
+
+    private static readonly KeyValuePair<string, object?> Service = new("switchboard.service", "chat");
+
+    private readonly UpDownCounter<long> _members;
+    private readonly Counter<long> _messages;
+    private readonly Counter<long> _overflows;
+
+    public ChatMetrics()
+    {
+        Meter = new Meter(MeterName);
+        _members = Meter.CreateUpDownCounter<long>("switchboard.chat.members", "{member}", "Chat members registered now.");
+        _messages = Meter.CreateCounter<long>("switchboard.chat.messages", "{message}", "Lines members sent to a room or to one member.");
+        _overflows = Meter.CreateCounter<long>("switchboard.chat.queue_overflows", "{member}", "Members disconnected because their outbound queue overflowed.");
+    }
+
+    public Meter Meter { get; }
+
+    public void MemberJoined() => _members.Add(1, Service);
+
+    public void MemberLeft() => _members.Add(-1, Service);
+
+    public void MessageSent() => _messages.Add(1, Service);
+
+    public void QueueOverflowed() => _overflows.Add(1, Service);
+
+    public void Dispose() => Meter.Dispose();
+}

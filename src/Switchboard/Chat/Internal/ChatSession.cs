@@ -1,0 +1,300 @@
+using System.Globalization;
+using Switchboard.Serving.Internal;
+using Switchboard.Transport;
+
+namespace Switchboard.Chat.Internal;
+
+/// <summary>
+/// One connection from greeting to goodbye: nick choice, then lines and commands. Reads lines one at a time and
+/// waits on the line rate between them, so a flooder's socket is simply not read. Everything it says to its own
+/// member goes through the member's queue like any other message.
+/// </summary>
+internal sealed class ChatSession : IDisposable
+{
+    private const int NamesPerLine = 50;
+
+    private readonly Connection _connection;
+    private readonly IChatHub _hub;
+    private readonly ChatOptions _options;
+    private readonly ChatMetrics _metrics;
+    private readonly ChatMember _member;
+    private string? _nick;
+    private string _leaveReason = "disconnected";
+
+    public ChatSession(Connection connection, IChatHub hub, ChatOptions options, ChatMetrics metrics)
+    {
+        _connection = connection;
+        _hub = hub;
+        _options = options;
+        _metrics = metrics;
+        _member = new ChatMember(connection, options, metrics);
+    }
+
+    public async ValueTask RunAsync(CancellationToken aborted)
+    {
+        var member = _member;
+        member.Start();
+        using var stopping = _connection.ServerStopping.UnsafeRegister(
+            static state => ((ChatMember)state!).Close(ChatFormat.ServerStopping, "server going down"), member);
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(aborted, member.Closing);
+        using var gate = new LineRateGate(_options.MaxLineRate, _options.LineBurst);
+        try
+        {
+            if (_hub.MemberCount >= _options.MaxMembers)
+            {
+                member.Close(ChatFormat.Full(_options.MaxMembers));
+                return;
+            }
+
+            member.Deliver(ChatFormat.Greeting(_options.ServerName, _hub.MemberCount));
+            member.Deliver(ChatFormat.NickPrompt);
+            await ReadLinesAsync(gate, reading.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException || ServerCore.IsDisconnect(e))
+        {
+            if (_connection.Reason == CloseReason.Idle)
+            {
+                _leaveReason = "idle";
+            }
+            else if (e is not OperationCanceledException)
+            {
+                _leaveReason = "connection lost";
+            }
+        }
+        finally
+        {
+            if (_nick is not null)
+            {
+                _hub.Unregister(member, member.LeaveReason ?? _leaveReason);
+                _metrics.MemberLeft();
+            }
+
+            await member.FinishAsync();
+        }
+    }
+
+    private async ValueTask ReadLinesAsync(LineRateGate gate, CancellationToken cancellationToken)
+    {
+        var input = _connection.Input;
+        var reader = new ChatLineReader(_options.MaxLineBytes);
+        var lines = new List<SplitLine>();
+        while (true)
+        {
+            var result = await input.ReadAsync(cancellationToken);
+            var replies = reader.Read(result.Buffer, lines);
+            input.AdvanceTo(result.Buffer.End);
+            if (!replies.IsEmpty)
+            {
+                _member.Deliver(new ChatMessage(replies));
+            }
+
+            if (result.IsCompleted)
+            {
+                reader.Finish(lines);
+            }
+
+            foreach (var line in lines)
+            {
+                await gate.WaitAsync(cancellationToken);
+                if (!Handle(line))
+                {
+                    return;
+                }
+            }
+
+            lines.Clear();
+            if (result.IsCompleted)
+            {
+                _member.Close(null);
+                return;
+            }
+        }
+    }
+
+    /// <summary>Acts on one line; false when the session is over.</summary>
+    private bool Handle(SplitLine line)
+    {
+        if (line.TooLong)
+        {
+            Tell(ChatFormat.LineTooLong(_options.MaxLineBytes));
+            return true;
+        }
+
+        var text = ChatText.Sanitize(line.Bytes.Span);
+        if (_nick is null)
+        {
+            return ChooseNick(text.Trim());
+        }
+
+        if (text.StartsWith('/') && !text.StartsWith("//", StringComparison.Ordinal))
+        {
+            return Command(text);
+        }
+
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return true;
+        }
+
+        _hub.SendToRoom(_member, ChatFormat.Said(_nick, text.StartsWith('/') ? text[1..] : text));
+        _metrics.MessageSent();
+        return true;
+    }
+
+    private bool ChooseNick(string nick)
+    {
+        if (nick.Length == 0)
+        {
+            Tell(ChatFormat.NickPrompt);
+            return true;
+        }
+
+        if (!ChatNames.IsValidNick(nick))
+        {
+            Tell(ChatFormat.NickInvalid);
+            return true;
+        }
+
+        switch (_hub.Register(_member, nick))
+        {
+            case ChatRegistration.Done:
+                _nick = nick;
+                _metrics.MemberJoined();
+                var room = _hub.RoomOf(_member) ?? _options.DefaultRoom;
+                Tell(ChatFormat.Welcome(nick, room, Math.Max(0, _hub.CountIn(room) - 1)));
+                return true;
+            case ChatRegistration.NickTaken:
+                Tell(ChatFormat.NickTaken(nick));
+                return true;
+            default:
+                _member.Close(ChatFormat.Full(_options.MaxMembers));
+                return false;
+        }
+    }
+
+    private bool Command(string text)
+    {
+        var space = text.IndexOf(' ', StringComparison.Ordinal);
+        var verb = (space < 0 ? text : text[..space]).ToLowerInvariant();
+        var rest = space < 0 ? "" : text[(space + 1)..].Trim();
+        switch (verb)
+        {
+            case "/who":
+                Who();
+                break;
+            case "/msg":
+                PrivateMessage(rest);
+                break;
+            case "/nick":
+                ChangeNick(rest);
+                break;
+            case "/me":
+                if (rest.Length == 0)
+                {
+                    Tell(ChatFormat.Notice("Usage: /me action"));
+                    break;
+                }
+
+                _hub.SendToRoom(_member, ChatFormat.Action(_nick!, rest));
+                _metrics.MessageSent();
+                break;
+            case "/join":
+                JoinRoom(rest);
+                break;
+            case "/rooms":
+                var rooms = _hub.Rooms().Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Name} ({r.MemberCount})"));
+                Tell(ChatFormat.Notice("Rooms: " + string.Join(", ", rooms)));
+                break;
+            case "/quit":
+                _leaveReason = rest.Length == 0 ? "quit" : "quit: " + rest;
+                _member.Close(ChatFormat.Bye);
+                return false;
+            case "/help":
+                foreach (var line in ChatFormat.Help)
+                {
+                    Tell(ChatFormat.Notice(line));
+                }
+
+                break;
+            default:
+                Tell(ChatFormat.Notice($"Unknown command {verb}. Try /help."));
+                break;
+        }
+
+        return true;
+    }
+
+    private void Who()
+    {
+        var room = _hub.RoomOf(_member) ?? _options.DefaultRoom;
+        var nicks = _hub.MembersOf(room);
+        Tell(ChatFormat.Notice(string.Create(CultureInfo.InvariantCulture, $"{nicks.Count} in {room}:")));
+        for (var i = 0; i < nicks.Count; i += NamesPerLine)
+        {
+            Tell(ChatFormat.Notice("  " + string.Join(", ", nicks.Skip(i).Take(NamesPerLine))));
+        }
+    }
+
+    private void PrivateMessage(string rest)
+    {
+        var space = rest.IndexOf(' ', StringComparison.Ordinal);
+        if (space < 0 || rest[(space + 1)..].Trim().Length == 0)
+        {
+            Tell(ChatFormat.Notice("Usage: /msg NICK text"));
+            return;
+        }
+
+        var target = rest[..space];
+        var text = rest[(space + 1)..].Trim();
+        if (ChatNames.IsValidNick(target) && _hub.SendTo(target, ChatFormat.PrivateFrom(_nick!, text)))
+        {
+            _metrics.MessageSent();
+            Tell(ChatFormat.PrivateTo(target, text));
+        }
+        else
+        {
+            Tell(ChatFormat.Notice($"No such nick: {target}"));
+        }
+    }
+
+    private void ChangeNick(string nick)
+    {
+        if (!ChatNames.IsValidNick(nick))
+        {
+            Tell(ChatFormat.Notice($"Invalid nick: use {ChatNames.NickRule}."));
+            return;
+        }
+
+        if (_hub.Rename(_member, nick) == ChatRegistration.Done)
+        {
+            _nick = nick;
+            Tell(ChatFormat.Notice($"You are now {nick}."));
+        }
+        else
+        {
+            Tell(ChatFormat.Notice($"Nick {nick} is taken."));
+        }
+    }
+
+    private void JoinRoom(string rest)
+    {
+        var room = ChatNames.NormalizeRoom(rest);
+        if (room is null)
+        {
+            Tell(ChatFormat.Notice($"Usage: /join ROOM ({ChatNames.RoomRule})"));
+        }
+        else if (!_hub.Join(_member, room))
+        {
+            Tell(ChatFormat.Notice($"You are already in {room}."));
+        }
+        else
+        {
+            var others = Math.Max(0, _hub.CountIn(room) - 1);
+            Tell(ChatFormat.Notice(string.Create(CultureInfo.InvariantCulture, $"You are now in {room} with {others} other{(others == 1 ? "" : "s")}.")));
+        }
+    }
+
+    public void Dispose() => _member.Dispose();
+
+    private void Tell(ChatMessage message) => _member.Deliver(message);
+}

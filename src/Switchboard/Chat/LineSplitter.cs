@@ -1,0 +1,94 @@
+namespace Switchboard.Chat;
+
+/// <summary>
+/// Splits decoded text bytes into lines. A line ends with CR LF, LF, CR NUL or a bare CR (telnet sends CR NUL or
+/// CR LF for Enter, <c>nc</c> sends LF). A line longer than the limit is never returned in part: the overflow is
+/// reported once, as soon as the limit is passed, and the rest of that line is skipped up to its end, so memory stays
+/// at the limit whatever the peer sends. State survives buffer boundaries. A pure parser: not thread-safe.
+/// </summary>
+public sealed class LineSplitter
+{
+    private const byte Cr = (byte)'\r';
+    private const byte Lf = (byte)'\n';
+
+    private readonly byte[] _line;
+    private int _length;
+    private bool _afterCr;
+    private bool _discarding;
+
+    /// <summary>Creates a splitter for lines of at most <paramref name="maxLineBytes"/> bytes, terminator excluded.</summary>
+    public LineSplitter(int maxLineBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxLineBytes, 1);
+        _line = new byte[maxLineBytes];
+    }
+
+    /// <summary>The longest line returned, in bytes, terminator excluded.</summary>
+    public int MaxLineBytes => _line.Length;
+
+    /// <summary>Bytes of the line in progress (0 while a too-long line is being skipped).</summary>
+    public int PendingBytes => _length;
+
+    /// <summary>Splits <paramref name="data"/>, adding each complete line (or overflow) to <paramref name="lines"/>.</summary>
+    public void Split(ReadOnlySpan<byte> data, ICollection<SplitLine> lines)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        var i = 0;
+        while (i < data.Length)
+        {
+            if (_afterCr)
+            {
+                _afterCr = false;
+                if (data[i] is Lf or 0)
+                {
+                    i++;
+                    continue;
+                }
+            }
+
+            var rest = data[i..];
+            var stop = rest.IndexOfAny(Cr, Lf);
+            var run = stop < 0 ? rest : rest[..stop];
+            Append(run, lines);
+            if (stop < 0)
+            {
+                return;
+            }
+
+            EndLine(lines);
+            _afterCr = rest[stop] == Cr;
+            i += stop + 1;
+        }
+    }
+
+    private void Append(ReadOnlySpan<byte> run, ICollection<SplitLine> lines)
+    {
+        if (_discarding || run.IsEmpty)
+        {
+            return;
+        }
+
+        if (_length + run.Length > _line.Length)
+        {
+            _discarding = true;
+            _length = 0;
+            lines.Add(SplitLine.Overflow);
+            return;
+        }
+
+        run.CopyTo(_line.AsSpan(_length));
+        _length += run.Length;
+    }
+
+    private void EndLine(ICollection<SplitLine> lines)
+    {
+        if (_discarding)
+        {
+            _discarding = false;
+            return;
+        }
+
+        lines.Add(new SplitLine(_line.AsSpan(0, _length).ToArray()));
+        _length = 0;
+    }
+}
