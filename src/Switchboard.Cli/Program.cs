@@ -8,6 +8,8 @@ using Switchboard.Transport;
 var root = new RootCommand("switchboard: socket servers and tools over TCP, UDP and Unix sockets.")
 {
     ServeCommand.Create(),
+    ConnectCommand.Create(),
+    ListenCommand.Create(),
 };
 
 var parse = root.Parse(args);

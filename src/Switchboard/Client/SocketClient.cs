@@ -47,7 +47,7 @@ public static class SocketClient
             {
                 if (options.LocalEndPoint is { } local)
                 {
-                    socket.Bind(local);
+                    socket.Bind(LocalFor(local, target));
                 }
 
                 using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -115,7 +115,7 @@ public static class SocketClient
 
             if (local is not null)
             {
-                socket.Bind(local);
+                socket.Bind(LocalFor(local, target));
                 if (local is UnixDomainSocketEndPoint unix && EndpointText.Format(unix) is var path && path.StartsWith('/'))
                 {
                     ownPath = path;
@@ -136,6 +136,12 @@ public static class SocketClient
             throw;
         }
     }
+
+    /// <summary>A wildcard source (<c>0.0.0.0:PORT</c>) follows the target's family, so <c>:PORT</c> works for IPv6 too.</summary>
+    private static EndPoint LocalFor(EndPoint local, EndPoint target) =>
+        local is IPEndPoint { Address: var any } ip && any.Equals(IPAddress.Any) && target.AddressFamily == AddressFamily.InterNetworkV6
+            ? new IPEndPoint(IPAddress.IPv6Any, ip.Port)
+            : local;
 
     private static Socket CreateSocket(TransportKind kind, EndPoint target) => kind switch
     {
