@@ -5,7 +5,6 @@ using System.Net.Sockets;
 using System.Text;
 using Switchboard.Client;
 using Switchboard.Endpoints;
-using Switchboard.Services;
 using Switchboard.Serving;
 using Switchboard.Tests.Support;
 
@@ -196,23 +195,9 @@ public sealed class SocketClientTests : IDisposable
         Assert.Equal(source, connection.LocalEndPoint);
     }
 
-    private Server StartEcho(string transport) => StartService("echo", transport);
+    private Server StartEcho(string transport) => ServiceServers.Start("echo", transport, _dir);
 
-    private Server StartService(string service, string transport)
-    {
-        var definition = ServiceCatalog.Create(service, new ServiceOptions())!;
-        var endpoint = transport switch
-        {
-            "tcp" => TestServer.Ephemeral(TransportKind.Tcp, _dir),
-            "tcp6" => TestServer.Ephemeral(TransportKind.Tcp, _dir, ipv6: true),
-            "udp" => TestServer.Ephemeral(TransportKind.Udp, _dir),
-            "udp6" => TestServer.Ephemeral(TransportKind.Udp, _dir, ipv6: true),
-            "unix" => TestServer.Ephemeral(TransportKind.Unix, _dir),
-            _ => TestServer.Ephemeral(TransportKind.UnixDatagram, _dir),
-        };
-        object handler = endpoint.Kind.IsStream() ? definition.StreamHandler : definition.DatagramHandler;
-        return TestServer.Start(handler, ConcurrencyModel.Async, endpoint);
-    }
+    private Server StartService(string service, string transport) => ServiceServers.Start(service, transport, _dir);
 
     private static async Task<byte[]> ReadToEndAsync(PipeReader input)
     {
