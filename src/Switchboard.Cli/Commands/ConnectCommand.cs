@@ -87,6 +87,10 @@ internal static class ConnectCommand
             Say(relay, $"done: {outcome}");
             return ExitFor(outcome, endpoint);
         }
+        catch (StdoutClosedException)
+        {
+            return ExitCodes.Success; // the reader of our output is done (| head): so are we
+        }
         catch (ClientConnectException e)
         {
             return ConsoleStreams.Fail(e.Message);

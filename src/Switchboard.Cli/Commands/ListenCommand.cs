@@ -63,6 +63,15 @@ internal static class ListenCommand
         var finished = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var taken = 0;
 
+        // One connection's end is the tool's end, unless --keep-open serves on.
+        void End(int code)
+        {
+            if (!keepOpen)
+            {
+                finished.TrySetResult(code);
+            }
+        }
+
         async ValueTask ServeAsync(Connection connection, CancellationToken aborted)
         {
             if (!keepOpen && Interlocked.Exchange(ref taken, 1) != 0)
@@ -85,15 +94,22 @@ internal static class ListenCommand
                     relay,
                     linked.Token);
                 Say(relay, $"{connection.RemoteText}: {outcome}");
-                finished.TrySetResult(ConnectCommand.ExitFor(outcome, endpoint));
+                var code = outcome == RelayOutcome.Idle && keepOpen
+                    ? ConsoleStreams.Fail($"{connection.RemoteText}: idle timeout: nothing moved either way")
+                    : ConnectCommand.ExitFor(outcome, endpoint);
+                End(code);
+            }
+            catch (StdoutClosedException)
+            {
+                finished.TrySetResult(ExitCodes.Success); // even with --keep-open: nobody reads what we print
             }
             catch (SocketException e)
             {
-                finished.TrySetResult(ConsoleStreams.Fail(ConsoleStreams.Describe(endpoint, e)));
+                End(ConsoleStreams.Fail($"{connection.RemoteText}: " + ConsoleStreams.Describe(endpoint, e)));
             }
             catch (OperationCanceledException) when (linked.IsCancellationRequested)
             {
-                finished.TrySetResult(ExitCodes.Success);
+                End(ExitCodes.Success);
             }
             finally
             {
@@ -108,7 +124,7 @@ internal static class ListenCommand
 
         if (keepOpen)
         {
-            await WaitForStopAsync(broadcast!.Ended, relay.QuitAfterStdinEof, stop.Token);
+            await Task.WhenAny(WaitForStopAsync(broadcast!.Ended, relay.QuitAfterStdinEof, stop.Token), finished.Task);
             return ExitCodes.Success;
         }
 
@@ -122,6 +138,7 @@ internal static class ListenCommand
         using var stdout = new RawOutput(ConsoleStreams.Stdout());
         var clock = new ActivityClock();
         Datagram? last = null;
+        var stdoutClosed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         async ValueTask ServeAsync(Datagram datagram, CancellationToken cancellationToken)
         {
@@ -130,7 +147,14 @@ internal static class ListenCommand
             Say(relay, $"datagram from {datagram.RemoteText} ({datagram.Payload.Length} bytes)");
             if (relay.Receive)
             {
-                await stdout.WriteAsync(new ReadOnlySequence<byte>(datagram.Payload), cancellationToken);
+                try
+                {
+                    await stdout.WriteAsync(new ReadOnlySequence<byte>(datagram.Payload), cancellationToken);
+                }
+                catch (StdoutClosedException)
+                {
+                    stdoutClosed.TrySetResult();
+                }
             }
         }
 
@@ -142,7 +166,7 @@ internal static class ListenCommand
         var stdinEnded = relay.Send ? ReplyFromStdinAsync(() => Volatile.Read(ref last), relay, clock, stop.Token) : Task.Delay(Timeout.InfiniteTimeSpan, stop.Token);
         var idle = relay.Idle is { } limit ? clock.QuietForAsync(limit, stop.Token) : Task.Delay(Timeout.InfiniteTimeSpan, stop.Token);
         var stopping = WaitForStopAsync(stdinEnded, relay.QuitAfterStdinEof, stop.Token);
-        if (await Task.WhenAny(stopping, idle) == idle && !stop.Token.IsCancellationRequested)
+        if (await Task.WhenAny(stopping, idle, stdoutClosed.Task) == idle && !stop.Token.IsCancellationRequested)
         {
             return ConsoleStreams.Fail($"{endpoint}: idle timeout: no datagram for {relay.Idle}");
         }

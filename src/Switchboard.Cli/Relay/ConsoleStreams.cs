@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Microsoft.Win32.SafeHandles;
 using Switchboard.Endpoints;
 
 namespace Switchboard.Cli.Relay;
@@ -10,8 +11,12 @@ internal static class ConsoleStreams
     public static IStdinSource Stdin() =>
         Console.IsInputRedirected ? new StreamSource(Console.OpenStandardInput()) : new TerminalLineSource(Console.In);
 
-    /// <summary>Stdout as raw bytes, unbuffered: what the peer sends appears as it arrives.</summary>
-    public static Stream Stdout() => Console.OpenStandardOutput();
+    /// <summary>
+    /// Stdout as raw bytes, unbuffered: what the peer sends appears as it arrives. A plain stream on descriptor 1
+    /// rather than the console's, which drops writes to a closed pipe silently (a relay would then never end).
+    /// </summary>
+    public static Stream Stdout() =>
+        new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
 
     /// <summary>Prints one line on stderr and returns the network-error exit code.</summary>
     public static int Fail(string message)

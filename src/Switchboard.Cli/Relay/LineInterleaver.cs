@@ -25,6 +25,10 @@ internal sealed class LineInterleaver(Stream stdout) : IDisposable
             await stdout.WriteAsync(lines, cancellationToken);
             await stdout.FlushAsync(cancellationToken);
         }
+        catch (IOException e)
+        {
+            throw new StdoutClosedException(e);
+        }
         finally
         {
             _lock.Release();

@@ -19,6 +19,10 @@ internal sealed class RawOutput(Stream stdout) : IOutputSink, IDisposable
 
             await stdout.FlushAsync(cancellationToken);
         }
+        catch (IOException e)
+        {
+            throw new StdoutClosedException(e);
+        }
         finally
         {
             _lock.Release();

@@ -178,4 +178,22 @@ public sealed class ConnectCommandTests : IDisposable
         Assert.Equal("3\n3\n", perLine.Text);
         Assert.Equal("6\n", perChunk.Text);
     }
+
+    [Fact(Timeout = TestTimeouts.Process)]
+    public async Task EndsWithZeroWhenTheReaderOfItsOutputGoesAway()
+    {
+        await using var server = ServiceServers.Start("chargen", "tcp", _dir); // sends for ever
+        await using var shell = ExternalTool.Start(
+            "bash",
+            "-c",
+            "dotnet \"$0\" connect \"$1\" --recv-only | head -c 1000 >/dev/null; echo \"${PIPESTATUS[0]}\"",
+            CliProcess.ToolPath,
+            server.Listeners[0].Endpoint.ToString());
+
+        var (code, stdout, stderr) = await shell.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(0, code);
+        Assert.Equal("0\n", Encoding.ASCII.GetString(stdout));
+        Assert.Equal("", stderr);
+    }
 }
