@@ -79,10 +79,10 @@ internal static class ListenCommand
                 return; // netcat's -l takes one connection; a later one is closed
             }
 
-            Say(relay, $"connection from {connection.RemoteText}");
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, aborted);
             Action unsubscribe = () => { };
             var source = broadcast?.Subscribe(out unsubscribe) ?? stdin;
+            Say(relay, $"connection from {connection.RemoteText}"); // after subscribing: from now on it gets stdin
             try
             {
                 var outcome = await StreamRelay.RunAsync(

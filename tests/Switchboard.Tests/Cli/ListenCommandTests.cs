@@ -168,11 +168,13 @@ public sealed class ListenCommandTests : IDisposable
     [Fact(Timeout = TestTimeouts.Process)]
     public async Task KeepOpenSendsStdinToEveryConnectedPeer()
     {
-        var (listen, endpoint) = await StartListenAsync("tcp://127.0.0.1:0", "-k");
+        var (listen, endpoint) = await StartListenAsync("tcp://127.0.0.1:0", "-k", "-v");
         await using var _ = listen;
         using var first = await TestClient.ConnectAsync(endpoint);
         using var second = await TestClient.ConnectAsync(endpoint);
-        await Task.Delay(300, TestContext.Current.CancellationToken); // both connections are accepted and subscribed
+        Assert.True(
+            await Eventually.TrueAsync(() => listen.StandardError.Split("connection from ").Length == 3),
+            "listen did not report both connections subscribed to stdin: " + listen.StandardError);
 
         await listen.StandardInput.WriteAsync("to all\n");
         listen.StandardInput.Close(); // stdin EOF: every peer gets a FIN after the line

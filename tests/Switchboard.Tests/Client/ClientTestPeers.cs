@@ -28,7 +28,7 @@ public static class ClientTestPeers
         {
             var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             fillers.Add(filler);
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1)); // loopback answers in microseconds; 1 s is no answer
             try
             {
                 await filler.ConnectAsync(listener.LocalEndPoint!, timeout.Token);
