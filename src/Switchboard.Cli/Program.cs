@@ -8,6 +8,9 @@ using Switchboard.Transport;
 var root = new RootCommand("switchboard: socket servers and tools over TCP, UDP and Unix sockets.")
 {
     ServeCommand.Create(),
+    ConnectCommand.Create(),
+    ListenCommand.Create(),
+    ResolveCommand.Create(),
 };
 
 var parse = root.Parse(args);
@@ -25,7 +28,8 @@ if (parse.Errors.Count > 0)
 try
 {
     // Signals are ours (see StopSignal): System.CommandLine would kill the process 2 s after Ctrl-C, mid-drain.
-    return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+    // Its default exception handler would print a usage error as a stack trace with exit 1: the catches below do it.
+    return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
 }
 catch (Exception e) when (e is UsageException or EndpointFormatException or ArgumentException)
 {

@@ -1,0 +1,133 @@
+using System.CommandLine;
+using System.Net;
+using System.Net.Sockets;
+using Switchboard.Cli.Hosting;
+using Switchboard.Cli.Parsing;
+using Switchboard.Cli.Relay;
+using Switchboard.Client;
+using Switchboard.Endpoints;
+
+namespace Switchboard.Cli.Commands;
+
+/// <summary><c>switchboard connect URI</c>: the netcat-grade client. Flags in, <see cref="SocketClient"/> and a relay out.</summary>
+internal static class ConnectCommand
+{
+    public static Command Create()
+    {
+        var uri = new Argument<string>("uri") { Description = "Where to connect: tcp://HOST:PORT, udp://HOST:PORT, unix:///path, unixgram:///path (IPv6 in brackets)" };
+        var timeout = new Option<string>("--timeout", "-w") { Description = "Connect timeout, per address tried", DefaultValueFactory = _ => "10s" };
+        var ipv4 = new Option<bool>("--ipv4", "-4") { Description = "Use IPv4 addresses only" };
+        var ipv6 = new Option<bool>("--ipv6", "-6") { Description = "Use IPv6 addresses only" };
+        var source = new Option<string?>("--source", "-s") { Description = "Local address to bind first: ADDR, ADDR:PORT, [V6]:PORT, :PORT; a path for unix and unixgram" };
+        var wait = new Option<string>("--wait") { Description = "Datagrams: after stdin EOF, exit once no reply has come for this long", DefaultValueFactory = _ => "2s" };
+        var perChunk = new Option<bool>("--datagram-per-chunk") { Description = "Datagrams: one per stdin read instead of one per line" };
+        var shared = new RelayOptionSet();
+
+        var command = new Command(
+            "connect",
+            "Connect to URI and relay: stdin goes to the peer, what the peer sends goes to stdout, byte for byte. On a "
+            + "terminal, lines are sent as you end them with Enter; Ctrl-D is end of file. Over udp and unixgram each "
+            + "stdin line is one datagram. A host name is tried address by address until one connects.\n\n" + EofPolicy.Text)
+        {
+            uri, timeout, ipv4, ipv6, source, wait, perChunk,
+        };
+        shared.AddTo(command);
+
+        command.SetAction(async (parse, _) =>
+        {
+            var endpoint = EndpointUri.Parse(parse.GetValue(uri)!);
+            if (parse.GetValue(ipv4) && parse.GetValue(ipv6))
+            {
+                throw new UsageException("-4 and -6 exclude each other");
+            }
+
+            var local = parse.GetValue(source) is { } text ? SourceAddressParser.Parse(text, endpoint.Kind) : null;
+            var family = parse.GetValue(ipv4) ? AddressFamily.InterNetwork
+                : parse.GetValue(ipv6) ? AddressFamily.InterNetworkV6
+                : local is IPEndPoint { Address: var a } && !a.Equals(IPAddress.Any) ? a.AddressFamily
+                : AddressFamily.Unspecified;
+            var client = new ClientOptions
+            {
+                ConnectTimeout = Positive(RelayOptionSet.Duration(parse.GetValue(timeout)!, "--timeout"), "--timeout"),
+                AddressFamily = family,
+                LocalEndPoint = local,
+            };
+            var relay = shared.Read(parse) with
+            {
+                DatagramWait = RelayOptionSet.Duration(parse.GetValue(wait)!, "--wait"),
+                DatagramPerChunk = parse.GetValue(perChunk),
+            };
+            return await RunAsync(endpoint, client, relay);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(EndpointUri endpoint, ClientOptions client, RelayOptions relay)
+    {
+        using var stop = new StopSignal();
+        var stdin = ConsoleStreams.Stdin();
+        using var stdout = new RawOutput(ConsoleStreams.Stdout());
+        try
+        {
+            RelayOutcome outcome;
+            if (endpoint.Kind.IsStream())
+            {
+                await using var connection = await SocketClient.ConnectAsync(endpoint, client, stop.Token);
+                Say(relay, $"connected to {endpoint} ({connection.RemoteText})");
+                outcome = await StreamRelay.RunAsync(
+                    connection.Input, connection.Output, () => connection.ShutdownOutputAsync(), stdin, stdout, relay, stop.Token);
+            }
+            else
+            {
+                using var datagrams = await SocketClient.OpenDatagramAsync(endpoint, client, stop.Token);
+                Say(relay, $"sending to {endpoint} from {EndpointText.Format(datagrams.LocalEndPoint)}");
+                outcome = await DatagramRelay.RunAsync(datagrams, stdin, stdout, relay, stop.Token);
+            }
+
+            Say(relay, $"done: {outcome}");
+            return ExitFor(outcome, endpoint);
+        }
+        catch (StdoutClosedException)
+        {
+            return ExitCodes.Success; // the reader of our output is done (| head): so are we
+        }
+        catch (ClientConnectException e)
+        {
+            return ConsoleStreams.Fail(e.Message);
+        }
+        catch (SocketException e)
+        {
+            return ConsoleStreams.Fail(ConsoleStreams.Describe(endpoint, e));
+        }
+        catch (OperationCanceledException) when (stop.Token.IsCancellationRequested)
+        {
+            return ExitCodes.Success; // Ctrl-C while connecting
+        }
+        catch (InvalidDataException e)
+        {
+            Console.Error.WriteLine($"switchboard: {e.Message}");
+            return ExitCodes.UsageError;
+        }
+    }
+
+    internal static int ExitFor(RelayOutcome outcome, EndpointUri endpoint)
+    {
+        if (outcome == RelayOutcome.Idle)
+        {
+            return ConsoleStreams.Fail($"{endpoint}: idle timeout: nothing moved either way");
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private static void Say(RelayOptions relay, string message)
+    {
+        if (relay.Verbose)
+        {
+            Console.Error.WriteLine($"switchboard: {message}");
+        }
+    }
+
+    private static TimeSpan Positive(TimeSpan value, string option) =>
+        value > TimeSpan.Zero ? value : throw new UsageException($"{option} must be more than 0");
+}

@@ -1,0 +1,36 @@
+using System.Net.Sockets;
+using Microsoft.Win32.SafeHandles;
+using Switchboard.Endpoints;
+
+namespace Switchboard.Cli.Relay;
+
+/// <summary>The process's own ends of a relay, and its one-line failure reports.</summary>
+internal static class ConsoleStreams
+{
+    /// <summary>Stdin as raw bytes when piped; on a terminal, the line mode of <see cref="TerminalLineSource"/>.</summary>
+    public static IStdinSource Stdin() =>
+        Console.IsInputRedirected ? new StreamSource(Console.OpenStandardInput()) : new TerminalLineSource(Console.In);
+
+    /// <summary>
+    /// Stdout as raw bytes, unbuffered: what the peer sends appears as it arrives. A plain stream on descriptor 1
+    /// rather than the console's, which drops writes to a closed pipe silently (a relay would then never end).
+    /// </summary>
+    public static Stream Stdout() =>
+        new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+
+    /// <summary>Prints one line on stderr and returns the network-error exit code.</summary>
+    public static int Fail(string message)
+    {
+        Console.Error.WriteLine($"switchboard: {message}");
+        return ExitCodes.NetworkError;
+    }
+
+    /// <summary>A socket error during the exchange, in one line naming the endpoint.</summary>
+    public static string Describe(EndpointUri endpoint, SocketException e) => e.SocketErrorCode switch
+    {
+        SocketError.ConnectionReset => $"connection to {endpoint} reset by peer",
+        SocketError.ConnectionAborted or SocketError.Shutdown => $"connection to {endpoint} aborted",
+        SocketError.TimedOut => $"connection to {endpoint} timed out",
+        _ => $"connection to {endpoint}: {e.Message}",
+    };
+}

@@ -1,0 +1,71 @@
+using System.Buffers;
+
+namespace Switchboard.Cli.Relay;
+
+/// <summary>
+/// Several peers printing to one stdout (<c>listen --keep-open</c>): each peer's bytes are held until a newline and
+/// written a whole line (or several) at a time, so lines from different peers never mix. A line longer than
+/// <see cref="MaxHeldBytes"/> is written in pieces rather than held without bound.
+/// </summary>
+internal sealed class LineInterleaver(Stream stdout) : IDisposable
+{
+    public const int MaxHeldBytes = 64 * 1024;
+
+    private readonly SemaphoreSlim _lock = new(1, 1);
+
+    public IOutputSink CreateSink() => new Sink(this);
+
+    public void Dispose() => _lock.Dispose();
+
+    private async ValueTask WriteAsync(ReadOnlyMemory<byte> lines, CancellationToken cancellationToken)
+    {
+        await _lock.WaitAsync(cancellationToken);
+        try
+        {
+            await stdout.WriteAsync(lines, cancellationToken);
+            await stdout.FlushAsync(cancellationToken);
+        }
+        catch (IOException e)
+        {
+            throw new StdoutClosedException(e);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    private sealed class Sink(LineInterleaver owner) : IOutputSink
+    {
+        private readonly ArrayBufferWriter<byte> _held = new();
+
+        public async ValueTask WriteAsync(ReadOnlySequence<byte> data, CancellationToken cancellationToken)
+        {
+            foreach (var segment in data)
+            {
+                _held.Write(segment.Span);
+            }
+
+            var lastNewline = _held.WrittenSpan.LastIndexOf((byte)'\n');
+            var upTo = _held.WrittenCount > MaxHeldBytes ? _held.WrittenCount : lastNewline + 1;
+            if (upTo == 0)
+            {
+                return;
+            }
+
+            var rest = _held.WrittenSpan[upTo..].ToArray();
+            await owner.WriteAsync(_held.WrittenMemory[..upTo], cancellationToken);
+            _held.Clear();
+            _held.Write(rest);
+        }
+
+        public async ValueTask CompleteAsync()
+        {
+            if (_held.WrittenCount > 0)
+            {
+                await owner.WriteAsync(_held.WrittenMemory, CancellationToken.None);
+                _held.Clear();
+            }
+        }
+    }
+}

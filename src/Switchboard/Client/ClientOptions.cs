@@ -1,0 +1,31 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Switchboard.Client;
+
+/// <summary>How <see cref="SocketClient"/> connects: timeout, address family, source address.</summary>
+public sealed class ClientOptions
+{
+    /// <summary>
+    /// How long one connection attempt may take, per resolved address (name resolution counts against the first).
+    /// Defaults to 10 seconds, ncat's default; <see cref="Timeout.InfiniteTimeSpan"/> waits as long as the kernel does.
+    /// </summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Which addresses of a host name to try: <see cref="AddressFamily.Unspecified"/> (default) tries every address
+    /// in the resolver's order (IPv6 first where the host prefers it); <see cref="AddressFamily.InterNetwork"/> or
+    /// <see cref="AddressFamily.InterNetworkV6"/> keep only that family (netcat's <c>-4</c> / <c>-6</c>).
+    /// </summary>
+    public AddressFamily AddressFamily { get; set; } = AddressFamily.Unspecified;
+
+    /// <summary>
+    /// The local address to bind before connecting (netcat's <c>-s</c>/<c>-p</c>): an <see cref="IPEndPoint"/> for
+    /// tcp and udp (port 0 = any), or a <see cref="UnixDomainSocketEndPoint"/> path for unix and unixgram. Null
+    /// (default) lets the kernel choose; a unixgram client then binds a temporary path of its own.
+    /// </summary>
+    public EndPoint? LocalEndPoint { get; set; }
+
+    /// <summary>TCP_NODELAY on tcp connections. Defaults to true: an interactive client wants each write sent at once.</summary>
+    public bool NoDelay { get; set; } = true;
+}
