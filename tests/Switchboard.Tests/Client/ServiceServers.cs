@@ -23,7 +23,9 @@ public static class ServiceServers
     {
         var definition = ServiceCatalog.Create(service, new ServiceOptions())!;
         var endpoint = Endpoint(transport, dir);
-        object handler = endpoint.Kind.IsStream() ? definition.StreamHandler : definition.DatagramHandler;
+        object handler = endpoint.Kind.IsStream()
+            ? definition.StreamHandler
+            : definition.DatagramHandler ?? throw new ArgumentException($"{service} serves no datagrams", nameof(service));
         return TestServer.Start(handler, ConcurrencyModel.Async, endpoint);
     }
 
