@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Switchboard.Cli;
 using Switchboard.Cli.Commands;
+using Switchboard.Cli.Commands.Bench;
 using Switchboard.Cli.Parsing;
 using Switchboard.Endpoints;
 using Switchboard.Transport;
@@ -8,6 +9,7 @@ using Switchboard.Transport;
 var root = new RootCommand("switchboard: socket servers and tools over TCP, UDP and Unix sockets.")
 {
     ServeCommand.Create(),
+    BenchCommand.Create(),
 };
 
 var parse = root.Parse(args);
