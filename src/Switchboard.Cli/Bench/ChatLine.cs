@@ -9,7 +9,8 @@ namespace Switchboard.Cli.Bench;
 /// </summary>
 internal static class ChatLine
 {
-    private static ReadOnlySpan<byte> Marker => "sb:"u8;
+    /// <summary>What starts every sender's line.</summary>
+    public static ReadOnlySpan<byte> Marker => "sb:"u8;
 
     /// <summary>Writes one line into <paramref name="destination"/>; returns its length.</summary>
     public static int Format(Span<byte> destination, int sender, long sequence, long sendTicks)

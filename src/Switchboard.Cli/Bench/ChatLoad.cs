@@ -9,8 +9,8 @@ namespace Switchboard.Cli.Bench;
 /// <c>switchboard bench chat</c>: fan-out load for any line-relaying chat server. <c>Members</c> connect one after
 /// another (reading all the while: a server may block on a member that does not read, and the load must not be
 /// that member); the last <c>Senders</c> of them write timestamped lines; every member reads everything as it
-/// arrives. Deliveries are the lines members receive during the measured span; latency comes from every tenth
-/// member, which parses each line's send time. One thread drives every socket through epoll.
+/// arrives. Deliveries are the senders' lines members receive during the measured span (server notices such as
+/// join announcements are not counted); latency comes from every tenth member, which parses each line's send time. One thread drives every socket through epoll.
 /// </summary>
 internal sealed class ChatLoad : IBenchRun
 {
@@ -70,7 +70,7 @@ internal sealed class ChatLoad : IBenchRun
         return done.Task;
     }
 
-    internal void OnLines(int count, long now)
+    internal void OnDeliveries(int count, long now)
     {
         if (now >= _measureFrom && now < _measureUntil)
         {
@@ -105,6 +105,7 @@ internal sealed class ChatLoad : IBenchRun
         using var epoll = new Epoll();
         try
         {
+            var joinStart = BenchClock.Now;
             Join(epoll, stop);
             var start = BenchClock.Now;
             Volatile.Write(ref _measureUntil, start + BenchClock.Ticks(_options.Warmup + _options.Duration));
@@ -136,6 +137,7 @@ internal sealed class ChatLoad : IBenchRun
                 _options.Members,
                 _options.Senders,
                 _joined,
+                Math.Round(BenchClock.ToSeconds(start - joinStart), 2),
                 Math.Round(seconds, 2),
                 _sent,
                 _deliveries,

@@ -9,6 +9,7 @@ internal sealed record ChatSummary(
     int Members,
     int Senders,
     int Joined,
+    double JoinSeconds,
     double Seconds,
     long Sent,
     long Deliveries,
@@ -20,7 +21,7 @@ internal sealed record ChatSummary(
 
     public string ToLine() => string.Create(
         CultureInfo.InvariantCulture,
-        $"chat-bench: target={Target} members={Members} senders={Senders} joined={Joined} seconds={Seconds:F1} sent={Sent} "
+        $"chat-bench: target={Target} members={Members} senders={Senders} joined={Joined} join_seconds={JoinSeconds:F1} seconds={Seconds:F1} sent={Sent} "
         + $"deliveries={Deliveries} deliveries_per_s={DeliveriesPerSecond:F0} p50_us={Latency.P50Us} p90_us={Latency.P90Us} "
         + $"p99_us={Latency.P99Us} p999_us={Latency.P999Us} max_us={Latency.MaxUs} dropped={Dropped}");
 
