@@ -24,7 +24,7 @@ internal static class ChatBenchCommand
             target, members, senders, rate, window, duration, warmup, nick, json, allowRemote,
         };
 
-        command.SetAction(async (parse, _) =>
+        command.SetAction((parse, _) => BenchOptions.GuardAsync(async () =>
         {
             var memberCount = BenchOptions.Positive(parse.GetValue(members), "--members");
             var senderCount = BenchOptions.Positive(parse.GetValue(senders), "--senders");
@@ -44,7 +44,7 @@ internal static class ChatBenchCommand
                 parse.GetValue(nick));
             var load = new ChatLoad(options);
             return await BenchConsole.RunAsync(load, async stop => await load.RunAsync(stop), parse.GetValue(json));
-        });
+        }));
         return command;
     }
 }

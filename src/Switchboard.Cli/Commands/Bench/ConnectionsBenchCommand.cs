@@ -19,7 +19,7 @@ internal static class ConnectionsBenchCommand
             target, count, duration, concurrency, json, allowRemote,
         };
 
-        command.SetAction(async (parse, _) =>
+        command.SetAction((parse, _) => BenchOptions.GuardAsync(async () =>
         {
             var options = new ConnectionsLoadOptions(
                 BenchTarget.Resolve(parse.GetValue(target)!, parse.GetValue(allowRemote)),
@@ -28,7 +28,7 @@ internal static class ConnectionsBenchCommand
                 BenchOptions.Positive(parse.GetValue(concurrency), "--concurrency"));
             var load = new ConnectionsLoad(options);
             return await BenchConsole.RunAsync(load, async stop => await load.RunAsync(Console.Error, stop), parse.GetValue(json));
-        });
+        }));
         return command;
     }
 }

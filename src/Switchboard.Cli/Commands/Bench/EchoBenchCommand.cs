@@ -25,7 +25,7 @@ internal static class EchoBenchCommand
             target, connections, size, inFlight, duration, warmup, threads, json, allowRemote,
         };
 
-        command.SetAction(async (parse, _) =>
+        command.SetAction((parse, _) => BenchOptions.GuardAsync(async () =>
         {
             var messageSize = BenchOptions.Positive(parse.GetValue(size), "--size");
             if (messageSize > MaxSize)
@@ -43,7 +43,7 @@ internal static class EchoBenchCommand
                 BenchOptions.Positive(parse.GetValue(threads), "--threads"));
             var load = new EchoLoad(options);
             return await BenchConsole.RunAsync(load, async stop => await load.RunAsync(stop), parse.GetValue(json));
-        });
+        }));
         return command;
     }
 }
