@@ -134,4 +134,22 @@ public sealed class BenchCommandTests : IDisposable
         Assert.Equal(1, code);
         Assert.StartsWith("switchboard: cannot connect to", stderr.Trim());
     }
+
+    [Fact(Timeout = TestTimeouts.Process)]
+    public async Task CtrlCStopsTheLoadEarlyAndStillPrintsTheSummary()
+    {
+        await using var server = TestServer.Start(new EchoService(), ConcurrencyModel.Async, TestServer.Ephemeral(TransportKind.Tcp, _dir));
+        await using var bench = CliProcess.Start(
+            "bench", "echo", server.Listeners[0].Endpoint.ToString(), "--connections", "2", "--duration", "120", "--warmup", "0");
+        Assert.True(await Eventually.TrueAsync(() => server.ActiveConnections == 2));
+        await Task.Delay(500, TestContext.Current.CancellationToken); // let some messages through
+
+        bench.Signal(2); // SIGINT, as Ctrl-C
+        var code = await bench.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(0, code);
+        var line = Assert.Single(bench.StandardOutputLines, l => l.StartsWith("echo-bench:", StringComparison.Ordinal));
+        Assert.Contains("errors=0", line);
+        Assert.DoesNotContain(" msgs=0 ", line);
+    }
 }
