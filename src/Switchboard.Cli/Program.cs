@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Switchboard.Cli;
 using Switchboard.Cli.Commands;
+using Switchboard.Cli.Commands.Bench;
 using Switchboard.Cli.Parsing;
 using Switchboard.Endpoints;
 using Switchboard.Transport;
@@ -11,6 +12,7 @@ var root = new RootCommand("switchboard: socket servers and tools over TCP, UDP 
     ConnectCommand.Create(),
     ListenCommand.Create(),
     ResolveCommand.Create(),
+    BenchCommand.Create(),
 };
 
 var parse = root.Parse(args);

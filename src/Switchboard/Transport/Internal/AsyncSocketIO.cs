@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 
 namespace Switchboard.Transport.Internal;
 
@@ -18,6 +19,7 @@ internal sealed class AsyncSocketIO : SocketIO
     public override ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
         Socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask SendAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
     {
         while (!buffer.IsEmpty)
@@ -36,6 +38,7 @@ internal sealed class AsyncSocketIO : SocketIO
         return true;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<bool> WaitForReadableAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (IsInfinite(timeout))

@@ -82,6 +82,7 @@ internal sealed class ConnectionPipeReader : PipeReader
 
     public override void Complete(Exception? exception = null) => _pipe.Reader.Complete(exception);
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask FillAsync(CancellationToken cancellationToken)
     {
         if (_io.WaitsBeforeRenting)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 
 namespace Switchboard.Transport.Internal;
 
@@ -12,6 +13,12 @@ internal sealed class ReadinessSocketIO : SocketIO
     private readonly SelectLoop _loop;
     private readonly ReadinessWaiter _readable = new();
     private readonly ReadinessWaiter _writable = new();
+    private static readonly Action<object?, CancellationToken> OnReadCanceled = (io, token) => ((ReadinessSocketIO)io!).Canceled(forWrite: false, token);
+    private static readonly Action<object?, CancellationToken> OnWriteCanceled = (io, token) => ((ReadinessSocketIO)io!).Canceled(forWrite: true, token);
+    private CancellationToken _readToken;
+    private CancellationToken _writeToken;
+    private CancellationTokenRegistration _readCancel;
+    private CancellationTokenRegistration _writeCancel;
 
     public ReadinessSocketIO(Socket socket, SelectLoop loop) : base(socket)
     {
@@ -34,6 +41,7 @@ internal sealed class ReadinessSocketIO : SocketIO
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         while (true)
@@ -53,6 +61,7 @@ internal sealed class ReadinessSocketIO : SocketIO
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask SendAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
     {
         while (!buffer.IsEmpty)
@@ -106,17 +115,19 @@ internal sealed class ReadinessSocketIO : SocketIO
 
     public override void Close()
     {
+        StopWatching();
         _loop.Unregister(Socket, new ObjectDisposedException(nameof(Socket)));
         base.Close();
     }
 
     public override void Abort() => _loop.Execute(() =>
     {
+        StopWatching();
         _loop.Unregister(Socket, new SocketException((int)SocketError.OperationAborted));
         AbortNow();
     });
 
-    private async ValueTask<bool> WaitAsync(ReadinessWaiter waiter, bool forWrite, TimeSpan timeout, CancellationToken cancellationToken)
+    private ValueTask<bool> WaitAsync(ReadinessWaiter waiter, bool forWrite, TimeSpan timeout, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (SelectLoop.IsDisposed(Socket))
@@ -124,15 +135,43 @@ internal sealed class ReadinessSocketIO : SocketIO
             throw new SocketException((int)SocketError.OperationAborted);
         }
 
-        if (!cancellationToken.CanBeCanceled)
+        if (cancellationToken.CanBeCanceled)
         {
-            return await _loop.WaitAsync(Socket, waiter, forWrite, timeout).ConfigureAwait(false);
+            Watch(forWrite, cancellationToken);
         }
 
-        var socket = Socket;
-        var loop = _loop;
-        await using var registration = cancellationToken.UnsafeRegister(
-            _ => loop.Execute(() => loop.Unregister(socket, new OperationCanceledException(cancellationToken))), null);
-        return await _loop.WaitAsync(Socket, waiter, forWrite, timeout).ConfigureAwait(false);
+        return _loop.WaitAsync(Socket, waiter, forWrite, timeout);
+    }
+
+    // One registration per direction, kept while calls reuse the token (a connection passes its abort token to every
+    // call): registering per wait allocated a closure, a callback node and a state machine per message.
+    private void Watch(bool forWrite, CancellationToken token)
+    {
+        ref var watched = ref forWrite ? ref _writeToken : ref _readToken;
+        if (token == watched)
+        {
+            return;
+        }
+
+        ref var registration = ref forWrite ? ref _writeCancel : ref _readCancel;
+        registration.Dispose();
+        watched = token;
+        registration = token.UnsafeRegister(forWrite ? OnWriteCanceled : OnReadCanceled, this);
+    }
+
+    private void Canceled(bool forWrite, CancellationToken token) => _loop.Execute(() =>
+    {
+        // Only a wait that is pending under this very token ends; a token a later wait no longer uses is ignored.
+        var (watched, waiter) = forWrite ? (_writeToken, _writable) : (_readToken, _readable);
+        if (watched == token && waiter.IsPending)
+        {
+            _loop.Unregister(Socket, new OperationCanceledException(token));
+        }
+    });
+
+    private void StopWatching()
+    {
+        _readCancel.Dispose();
+        _writeCancel.Dispose();
     }
 }

@@ -253,10 +253,13 @@ internal sealed class SelectLoop : SynchronizationContext, IDisposable
 
     private void DrainWake()
     {
-        Volatile.Write(ref _wakePending, 0);
+        // Drain first, then re-arm: re-arming first lets a post that lands in between send a wake-up that the
+        // drain then swallows, leaving the flag set with no datagram queued, and every later post skips its wake.
         while (_wake.Receive(_wakeBuffer, SocketFlags.None, out var error) > 0 && error == SocketError.Success)
         {
         }
+
+        Volatile.Write(ref _wakePending, 0);
     }
 
     private void RunPosted()

@@ -1,0 +1,55 @@
+using System.CommandLine;
+using Switchboard.Cli.Parsing;
+using Switchboard.Endpoints;
+
+namespace Switchboard.Cli.Commands.Bench;
+
+/// <summary>Arguments and flags every bench mode shares, and their checks.</summary>
+internal static class BenchOptions
+{
+    public static Argument<string> Target() => new("target")
+    {
+        Description = "The server: tcp://HOST:PORT or unix:///path. A non-loopback address needs --allow-remote.",
+    };
+
+    public static Option<bool> Json() => new("--json") { Description = "Print the summary as one JSON object" };
+
+    public static Option<bool> AllowRemote() => new("--allow-remote")
+    {
+        Description = "Allow a target that is not a loopback address (the load generator refuses one otherwise)",
+    };
+
+    public static Option<string> Duration(string name, string description, string fallback) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => fallback,
+    };
+
+    /// <summary>
+    /// Runs a bench action, turning a bad argument into one line on stderr and exit code 2 here: System.CommandLine's
+    /// default handler would print a stack trace and exit 1 before Program's handler sees the exception.
+    /// </summary>
+    public static async Task<int> GuardAsync(Func<Task<int>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (Exception e) when (e is UsageException or EndpointFormatException or ArgumentException)
+        {
+            await Console.Error.WriteLineAsync($"switchboard: {e.Message}");
+            return ExitCodes.UsageError;
+        }
+    }
+
+    public static int Positive(int value, string option) =>
+        value > 0 ? value : throw new UsageException($"{option} must be a positive number, not {value}");
+
+    public static int NonNegative(int value, string option) =>
+        value >= 0 ? value : throw new UsageException($"{option} must be 0 or more, not {value}");
+
+    public static TimeSpan ParseDuration(string text, string option) =>
+        DurationParser.TryParse(text, out var duration)
+            ? duration
+            : throw new UsageException($"{option}: '{text}' is not a duration (e.g. 500ms, 10s, 1m; a bare number is seconds)");
+}

@@ -1,0 +1,50 @@
+using System.CommandLine;
+using Switchboard.Cli.Bench;
+using Switchboard.Cli.Parsing;
+
+namespace Switchboard.Cli.Commands.Bench;
+
+/// <summary><c>switchboard bench chat URI</c>: flags in, <see cref="ChatLoad"/> out.</summary>
+internal static class ChatBenchCommand
+{
+    public static Command Create()
+    {
+        var target = BenchOptions.Target();
+        var members = new Option<int>("--members", "-n") { Description = "Members that join and read everything", DefaultValueFactory = _ => 100 };
+        var senders = new Option<int>("--senders", "-k") { Description = "How many of the members also send (the last ones to join)", DefaultValueFactory = _ => 10 };
+        var rate = new Option<int>("--rate", "-r") { Description = "Lines per second per sender; 0 = as fast as --window allows", DefaultValueFactory = _ => 0 };
+        var window = new Option<int>("--window", "-W") { Description = "Lines a sender keeps in flight, counted until member 0 has seen them", DefaultValueFactory = _ => 8 };
+        var duration = BenchOptions.Duration("--duration", "How long to measure, after the warmup", "10s");
+        var warmup = BenchOptions.Duration("--warmup", "How long to send before measuring", "2s");
+        var nick = new Option<bool>("--nick", "-N") { Description = "Each member first sends a nick line m<i> (for servers that ask for one, as switchboard's chat does)" };
+        var json = BenchOptions.Json();
+        var allowRemote = BenchOptions.AllowRemote();
+        var command = new Command("chat", "Fan-out load on a line-relaying chat server (switchboard serve chat, ncat --chat): members join, some send timestamped lines, all read. Reports deliveries/s, delivery latency and members dropped.")
+        {
+            target, members, senders, rate, window, duration, warmup, nick, json, allowRemote,
+        };
+
+        command.SetAction((parse, _) => BenchOptions.GuardAsync(async () =>
+        {
+            var memberCount = BenchOptions.Positive(parse.GetValue(members), "--members");
+            var senderCount = BenchOptions.Positive(parse.GetValue(senders), "--senders");
+            if (senderCount >= memberCount)
+            {
+                throw new UsageException($"--senders ({senderCount}) must be fewer than --members ({memberCount}): member 0 only reads");
+            }
+
+            var options = new ChatLoadOptions(
+                BenchTarget.Resolve(parse.GetValue(target)!, parse.GetValue(allowRemote), tcpOnly: false),
+                memberCount,
+                senderCount,
+                BenchOptions.NonNegative(parse.GetValue(rate), "--rate"),
+                BenchOptions.Positive(parse.GetValue(window), "--window"),
+                BenchOptions.ParseDuration(parse.GetValue(duration)!, "--duration"),
+                BenchOptions.ParseDuration(parse.GetValue(warmup)!, "--warmup"),
+                parse.GetValue(nick));
+            var load = new ChatLoad(options);
+            return await BenchConsole.RunAsync(load, async stop => await load.RunAsync(stop), parse.GetValue(json));
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,34 @@
+using System.CommandLine;
+using Switchboard.Cli.Bench;
+
+namespace Switchboard.Cli.Commands.Bench;
+
+/// <summary><c>switchboard bench connections URI</c>: flags in, <see cref="ConnectionsLoad"/> out.</summary>
+internal static class ConnectionsBenchCommand
+{
+    public static Command Create()
+    {
+        var target = BenchOptions.Target();
+        var count = new Option<int>("--count", "-n") { Description = "Idle connections to open and hold", DefaultValueFactory = _ => 1000 };
+        var duration = BenchOptions.Duration("--duration", "How long to hold them once open", "10s");
+        var concurrency = new Option<int>("--concurrency") { Description = "Connects in progress at once", DefaultValueFactory = _ => 16 };
+        var json = BenchOptions.Json();
+        var allowRemote = BenchOptions.AllowRemote();
+        var command = new Command("connections", "Open --count idle connections and hold them; reports how many the server accepted (still open at the end) and how fast they opened. Prints 'bench: N of M connections open' on stderr when the hold starts.")
+        {
+            target, count, duration, concurrency, json, allowRemote,
+        };
+
+        command.SetAction((parse, _) => BenchOptions.GuardAsync(async () =>
+        {
+            var options = new ConnectionsLoadOptions(
+                BenchTarget.Resolve(parse.GetValue(target)!, parse.GetValue(allowRemote)),
+                BenchOptions.Positive(parse.GetValue(count), "--count"),
+                BenchOptions.ParseDuration(parse.GetValue(duration)!, "--duration"),
+                BenchOptions.Positive(parse.GetValue(concurrency), "--concurrency"));
+            var load = new ConnectionsLoad(options);
+            return await BenchConsole.RunAsync(load, async stop => await load.RunAsync(Console.Error, stop), parse.GetValue(json));
+        }));
+        return command;
+    }
+}
