@@ -32,9 +32,9 @@ public static class ListenerFactory
         try
         {
             ApplyBufferSizes(socket, options);
-            if (endpoint.Kind == TransportKind.Tcp && options.ReuseAddress)
+            if (endpoint.Kind == TransportKind.Tcp)
             {
-                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                SetReuseAddress(socket, options.ReuseAddress);
             }
 
             if (endpoint.Kind.IsUnix() && !endpoint.IsAbstract)
@@ -93,6 +93,25 @@ public static class ListenerFactory
         }
 
         return socket;
+    }
+
+    /// <summary>
+    /// Sets <c>SO_REUSEADDR</c> alone. On Linux, .NET's <see cref="SocketOptionName.ReuseAddress"/> also sets
+    /// <c>SO_REUSEPORT</c> (dotnet/runtime #36618), which lets a second server bind the same TCP port and silently
+    /// take half the connections instead of failing with "address already in use"; so the option is set raw.
+    /// </summary>
+    private static void SetReuseAddress(Socket socket, bool on)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            const int solSocket = 1;
+            const int soReuseAddr = 2;
+            socket.SetRawSocketOption(solSocket, soReuseAddr, BitConverter.GetBytes(on ? 1 : 0));
+        }
+        else
+        {
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, on);
+        }
     }
 
     private static void ApplyBufferSizes(Socket socket, TransportOptions options)
