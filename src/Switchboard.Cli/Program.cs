@@ -25,7 +25,8 @@ if (parse.Errors.Count > 0)
 try
 {
     // Signals are ours (see StopSignal): System.CommandLine would kill the process 2 s after Ctrl-C, mid-drain.
-    return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+    // Its exception handler is off too: it prints a stack trace and exits 1, even for a usage error.
+    return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
 }
 catch (Exception e) when (e is UsageException or EndpointFormatException or ArgumentException)
 {
