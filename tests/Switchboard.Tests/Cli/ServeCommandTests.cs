@@ -19,6 +19,24 @@ public sealed class ServeCommandTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     [Fact(Timeout = TestTimeouts.Process)]
+    public async Task HelpListsEveryOptionWithItsDefault()
+    {
+        var (code, stdout, _) = await CliProcess.RunAsync(TestTimeouts.Io * 3, "serve", "--help");
+        Assert.Equal(0, code);
+        var optionLines = stdout.Split('\n').Where(l => l.TrimStart().StartsWith('-') && !l.Contains("--help", StringComparison.Ordinal)).ToList();
+        foreach (var option in ServeOptions)
+        {
+            Assert.Contains(optionLines, l => l.Contains(option + " ", StringComparison.Ordinal) || l.TrimEnd().EndsWith(option, StringComparison.Ordinal));
+        }
+
+        Assert.Equal(ServeOptions.Length, optionLines.Count);
+        Assert.All(optionLines, l => Assert.Contains("[default: ", l, StringComparison.Ordinal));
+        Assert.Contains(optionLines, l => l.Contains("--tcp-nodelay", StringComparison.Ordinal) && l.Contains("[default: true]", StringComparison.Ordinal));
+        Assert.Contains(optionLines, l => l.Contains("--keepalive", StringComparison.Ordinal) && l.Contains("[default: false]", StringComparison.Ordinal));
+        Assert.Contains("echo (port 7007)", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = TestTimeouts.Process)]
     public async Task APortInUseExitsWithOneLineNamingTheEndpoint()
     {
         using var holder = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
