@@ -94,6 +94,27 @@ public sealed class FailureIsolationTests : IDisposable
         }
     }
 
+    [Theory(Timeout = TestTimeouts.Exchange)]
+    [MemberData(nameof(TestServer.AllModels), MemberType = typeof(TestServer))]
+    public async Task AClientThatSendsAnOverlongLineGetsOneErrorLineIsLoggedOnceAndOthersAreServed(ConcurrencyModel model)
+    {
+        await using var server = Start(new TimestampService(new ServiceOptions { MaxLine = 64 }), model);
+        var endpoint = server.Listeners[0].Endpoint;
+        using var garbage = await TestClient.ConnectAsync(endpoint);
+        var peer = garbage.LocalEndPoint!.ToString()!;
+        await garbage.SendAllAsync(Enumerable.Repeat((byte)'g', 200).ToArray());
+        var reply = Encoding.ASCII.GetString(await ReadUntilClosedAsync(garbage));
+        Assert.Equal("error: line longer than 64 bytes (--max-line); closing\r\n", reply);
+
+        using var next = await TestClient.ConnectAsync(endpoint);
+        await next.SendAllAsync("fine\n"u8.ToArray());
+        Assert.EndsWith("]: fine\n", Encoding.ASCII.GetString(await ReadLineAsync(next)), StringComparison.Ordinal);
+
+        Assert.True(await Eventually.TrueAsync(() => LinesAbout(peer, LogLevel.Information).Count >= 1), "the over-long line was not logged");
+        var line = Assert.Single(LinesAbout(peer, LogLevel.Information));
+        Assert.Contains("limit", line.Message, StringComparison.Ordinal);
+    }
+
     private Server Start(IStreamHandler handler, ConcurrencyModel model)
     {
         var options = new ServerOptions { Model = model, DrainTimeout = TimeSpan.FromSeconds(2) };
@@ -123,16 +144,25 @@ public sealed class FailureIsolationTests : IDisposable
         return [.. line];
     }
 
+    /// <summary>What arrives until the peer closes, with FIN or RST.</summary>
     private static async Task<byte[]> ReadUntilClosedAsync(Socket socket)
     {
+        using var timeout = new CancellationTokenSource(TestTimeouts.Io);
+        var all = new List<byte>();
+        var buffer = new byte[4096];
         try
         {
-            return await socket.ReadToEndAsync();
+            int n;
+            while ((n = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token)) > 0)
+            {
+                all.AddRange(buffer[..n]);
+            }
         }
         catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
         {
-            return [];
         }
+
+        return [.. all];
     }
 
     /// <summary>Echo, except that a message containing "boom" makes the handler throw.</summary>

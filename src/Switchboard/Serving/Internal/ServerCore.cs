@@ -278,6 +278,12 @@ internal sealed class ServerCore : IDisposable
         {
         }
 
+        if (reason == CloseReason.Limit)
+        {
+            // A client that sends garbage (a line over --max-line): worth one line at the default level.
+            ServerLog.ConnectionOverLimit(_logger, connection.Id, connection.RemoteText);
+        }
+
         ServerLog.ConnectionClosed(_logger, connection.Id, connection.RemoteText, reason.ToName(), connection.BytesReceived, connection.BytesSent);
         Release(connection);
         Metrics.ConnectionClosed(reason);
