@@ -61,6 +61,17 @@ public sealed class ServeCommandTests : IDisposable
     }
 
     [Theory(Timeout = TestTimeouts.Process)]
+    [InlineData("tcp://192.0.2.1:0", "address not available")]
+    [InlineData("udp://host.invalid:0", "host 'host.invalid' not found")]
+    public async Task AnAddressThisHostCannotBindExitsWithOneLineNamingTheEndpoint(string endpoint, string expected)
+    {
+        var (code, _, stderr) = await CliProcess.RunAsync(TestTimeouts.Io * 3, "serve", "echo", "--listen", endpoint);
+        Assert.Equal(1, code);
+        AssertOneLine(stderr, endpoint);
+        Assert.Contains(expected, stderr, StringComparison.Ordinal);
+    }
+
+    [Theory(Timeout = TestTimeouts.Process)]
     [InlineData("127.0.0.1:7007", "not a URI")]
     [InlineData("http://127.0.0.1:7007", "unknown scheme 'http'")]
     [InlineData("tcp://127.0.0.1:70000", "port 70000 is out of range")]
