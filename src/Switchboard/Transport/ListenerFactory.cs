@@ -43,6 +43,12 @@ public static class ListenerFactory
             }
 
             socket.Bind(target);
+            if (endpoint.Kind == TransportKind.Tcp && !options.ReuseAddress)
+            {
+                // .NET's Bind turns SO_REUSEADDR on for TCP on Linux whatever was set before; turned off again here,
+                // the accepted connections inherit "off", and a restart over their TIME_WAIT is refused as asked.
+                SetReuseAddress(socket, false);
+            }
             if (endpoint.Kind.IsUnix() && !endpoint.IsAbstract)
             {
                 createdPath = endpoint.Path;
