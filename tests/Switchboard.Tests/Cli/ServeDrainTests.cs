@@ -35,6 +35,22 @@ public sealed class ServeDrainTests
     }
 
     [Fact(Timeout = TestTimeouts.Process)]
+    public async Task CtrlCDrainsLikeSigterm()
+    {
+        var (process, endpoints) = await CliProcess.ServeAsync(1, "echo", "--listen", "tcp://127.0.0.1:0", "--drain", "20s");
+        await using var _ = process;
+        using var client = await TestClient.ConnectAsync(endpoints[0]);
+        await client.SendAllAsync("a"u8.ToArray());
+        await client.ReadExactlyAsync(1);
+        process.Signal(2); // SIGINT
+        Assert.True(await Eventually.TrueAsync(() => process.StandardError.Contains("draining", StringComparison.Ordinal)), process.StandardError);
+        await client.SendAllAsync("b"u8.ToArray());
+        client.Shutdown(SocketShutdown.Send);
+        Assert.Equal("b"u8.ToArray(), await client.ReadToEndAsync());
+        Assert.Equal(0, await process.WaitForExitAsync(TestTimeouts.Io * 2));
+    }
+
+    [Fact(Timeout = TestTimeouts.Process)]
     public async Task NoNewConnectionIsAcceptedWhileDraining()
     {
         var (process, endpoints) = await CliProcess.ServeAsync(1, "echo", "--listen", "tcp://127.0.0.1:0", "--drain", "20s");
