@@ -54,6 +54,22 @@ public sealed class UnixSocketFileTests : IDisposable
     }
 
     [Fact(Timeout = TestTimeouts.Exchange)]
+    public async Task AStaleDatagramSocketFileIsReplaced()
+    {
+        var path = _dir.File("stale-dgram.sock");
+        using (var dead = Process.Start("python3", ["-c", "import socket,sys; s=socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1])", path])!)
+        {
+            await dead.WaitForExitAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(0, dead.ExitCode);
+        }
+
+        Assert.True(File.Exists(path), "the dead server left its socket file behind");
+        await using var server = TestServer.Start(new EchoService(), ConcurrencyModel.Threads, EndpointUri.Parse("unixgram://" + path));
+        using var client = TestClient.DatagramFor(server.Listeners[0].Endpoint, _dir);
+        Assert.Equal("fresh"u8.ToArray(), await client.RequestAsync("fresh"u8.ToArray()));
+    }
+
+    [Fact(Timeout = TestTimeouts.Exchange)]
     public async Task APathHeldByALiveServerIsAnErrorAndTheLiveServerGoesOn()
     {
         var endpoint = EndpointUri.Parse("unix://" + _dir.File("live.sock"));
