@@ -39,6 +39,26 @@ public sealed class DatagramReplyGuardTests : IDisposable
     }
 
     [Theory(Timeout = TestTimeouts.Exchange)]
+    [InlineData(7)]
+    [InlineData(19)]
+    public async Task NoReplyGoesToTheWellKnownPortOfAClassicService(int port)
+    {
+        Assert.SkipUnless(Environment.UserName == "root", "binding a source port below 1024 needs root");
+        await using var server = TestServer.Start(new EchoService(), ConcurrencyModel.Async, TestServer.Ephemeral(TransportKind.Udp, _dir));
+        using var dropped = new MetricCollector<long>(server.Meter!, "switchboard.datagrams.dropped");
+
+        // Like a chargen on port 19 whose answer would start a ping-pong with our echo. A random 127.x.y.z
+        // address keeps the fixed port from clashing with anyone else's.
+        using var classic = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        var address = new System.Net.IPAddress([127, (byte)Random.Shared.Next(1, 255), (byte)Random.Shared.Next(1, 255), (byte)Random.Shared.Next(2, 255)]);
+        classic.Bind(new System.Net.IPEndPoint(address, port));
+        await classic.SendToAsync("loop?"u8.ToArray(), SocketFlags.None, server.Listeners[0].Endpoint.ToEndPoint(), TestContext.Current.CancellationToken);
+
+        Assert.True(await Eventually.TrueAsync(() => Sum(dropped, "loop_guard") == 1));
+        Assert.Null(await classic.ReceiveDatagramAsync(TimeSpan.FromMilliseconds(200)));
+    }
+
+    [Theory(Timeout = TestTimeouts.Exchange)]
     [MemberData(nameof(TestServer.AllModels), MemberType = typeof(TestServer))]
     public async Task RepliesOverTheBurstAreDroppedPerSource(ConcurrencyModel model)
     {
