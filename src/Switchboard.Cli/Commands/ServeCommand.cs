@@ -43,9 +43,9 @@ internal static class ServeCommand
         var drain = new Option<string>("--drain") { Description = "On SIGTERM or Ctrl-C, let live connections finish this long, then abort them", DefaultValueFactory = _ => "5s" };
         var maxLine = new Option<int>("--max-line") { Description = "Longest line, in bytes, of line-based services (timestamp; chat: 4096 unless given)", DefaultValueFactory = _ => 8192 };
         var lineFlush = new Option<string>("--line-flush") { Description = "Answer a partial line after this quiet spell (timestamp)", DefaultValueFactory = _ => "200ms" };
-        var noDelay = new Option<bool>("--tcp-nodelay") { Description = "TCP_NODELAY on accepted connections", DefaultValueFactory = _ => true };
-        var keepAlive = new Option<bool>("--keepalive") { Description = "SO_KEEPALIVE on accepted connections", DefaultValueFactory = _ => false };
-        var reuseAddress = new Option<bool>("--reuse-address") { Description = "SO_REUSEADDR on TCP listeners", DefaultValueFactory = _ => true };
+        var noDelay = new Option<bool>("--tcp-nodelay") { Description = "TCP_NODELAY on accepted connections (--tcp-nodelay false turns it off) [default: true]", DefaultValueFactory = _ => true };
+        var keepAlive = new Option<bool>("--keepalive") { Description = "SO_KEEPALIVE on accepted connections [default: false]", DefaultValueFactory = _ => false };
+        var reuseAddress = new Option<bool>("--reuse-address") { Description = "SO_REUSEADDR on TCP listeners, so a restart is not refused over TIME_WAIT [default: true]", DefaultValueFactory = _ => true };
         var sendBuffer = new Option<int?>("--send-buffer") { Description = "SO_SNDBUF in bytes [default: the kernel's]" };
         var receiveBuffer = new Option<int?>("--receive-buffer") { Description = "SO_RCVBUF in bytes [default: the kernel's]" };
         var backlog = new Option<int>("--backlog") { Description = "Listen backlog (capped by net.core.somaxconn)", DefaultValueFactory = _ => 512 };

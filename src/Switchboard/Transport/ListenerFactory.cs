@@ -32,9 +32,9 @@ public static class ListenerFactory
         try
         {
             ApplyBufferSizes(socket, options);
-            if (endpoint.Kind == TransportKind.Tcp && options.ReuseAddress)
+            if (endpoint.Kind == TransportKind.Tcp)
             {
-                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                SetReuseAddress(socket, options.ReuseAddress);
             }
 
             if (endpoint.Kind.IsUnix() && !endpoint.IsAbstract)
@@ -43,6 +43,12 @@ public static class ListenerFactory
             }
 
             socket.Bind(target);
+            if (endpoint.Kind == TransportKind.Tcp && !options.ReuseAddress)
+            {
+                // .NET's Bind turns SO_REUSEADDR on for TCP on Linux whatever was set before; turned off again here,
+                // the accepted connections inherit "off", and a restart over their TIME_WAIT is refused as asked.
+                SetReuseAddress(socket, false);
+            }
             if (endpoint.Kind.IsUnix() && !endpoint.IsAbstract)
             {
                 createdPath = endpoint.Path;
@@ -93,6 +99,25 @@ public static class ListenerFactory
         }
 
         return socket;
+    }
+
+    /// <summary>
+    /// Sets <c>SO_REUSEADDR</c> alone. On Linux, .NET's <see cref="SocketOptionName.ReuseAddress"/> also sets
+    /// <c>SO_REUSEPORT</c> (dotnet/runtime #36618), which lets a second server bind the same TCP port and silently
+    /// take half the connections instead of failing with "address already in use"; so the option is set raw.
+    /// </summary>
+    private static void SetReuseAddress(Socket socket, bool on)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            const int solSocket = 1;
+            const int soReuseAddr = 2;
+            socket.SetRawSocketOption(solSocket, soReuseAddr, BitConverter.GetBytes(on ? 1 : 0));
+        }
+        else
+        {
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, on);
+        }
     }
 
     private static void ApplyBufferSizes(Socket socket, TransportOptions options)

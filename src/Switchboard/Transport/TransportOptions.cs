@@ -14,8 +14,8 @@ public sealed class TransportOptions
 
     /// <summary>
     /// Sets <c>SO_REUSEADDR</c> on TCP listeners so a restart is not refused while old connections sit in TIME_WAIT.
-    /// Defaults to true. Never applied to UDP: on Linux .NET would also set <c>SO_REUSEPORT</c>, letting two
-    /// servers silently share one port.
+    /// Defaults to true. Set alone, never with <c>SO_REUSEPORT</c> (which .NET's own option adds on Linux), and
+    /// never on UDP: either would let two servers silently share one port.
     /// </summary>
     public bool ReuseAddress { get; set; } = true;
 

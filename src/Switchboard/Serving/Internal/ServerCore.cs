@@ -55,7 +55,10 @@ internal sealed class ServerCore : IDisposable
     public void BeginStopping()
     {
         _stopping.Cancel();
-        if (ActiveConnections == 0)
+
+        // Interlocked, like Admit's increment: either Admit's increment comes first and this sees it, or Admit
+        // comes after and sees the cancellation above (and closes its connection).
+        if (Interlocked.CompareExchange(ref _active, 0, 0) == 0)
         {
             _drained.TrySetResult();
         }
@@ -231,6 +234,15 @@ internal sealed class ServerCore : IDisposable
             return null;
         }
 
+        if (Stopping.IsCancellationRequested)
+        {
+            // Accepted as the listener was closing: the drain may already be over, and no one would wait for it.
+            // Closed like a connection still in the backlog, rather than served halfway and cut at exit.
+            accepted.Dispose();
+            ReleaseSlot();
+            return null;
+        }
+
         try
         {
             ApplySocketOptions(accepted, listener);
@@ -264,6 +276,12 @@ internal sealed class ServerCore : IDisposable
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
+        }
+
+        if (reason == CloseReason.Limit)
+        {
+            // A client that sends garbage (a line over --max-line): worth one line at the default level.
+            ServerLog.ConnectionOverLimit(_logger, connection.Id, connection.RemoteText);
         }
 
         ServerLog.ConnectionClosed(_logger, connection.Id, connection.RemoteText, reason.ToName(), connection.BytesReceived, connection.BytesSent);

@@ -41,6 +41,9 @@ internal static partial class ServerLog
     [LoggerMessage(12, LogLevel.Warning, "receive on {Endpoint} failed: {Message}")]
     public static partial void ReceiveFailed(ILogger logger, string endpoint, string message);
 
+    [LoggerMessage(14, LogLevel.Warning, "connection #{Id} from {Peer} closed by its handler: over a limit (e.g. --max-line)")]
+    public static partial void ConnectionOverLimit(ILogger logger, long id, string peer);
+
     [LoggerMessage(13, LogLevel.Information, "serving {Service} on {Endpoint} ({Model} model)")]
     public static partial void Listening(ILogger logger, string service, string endpoint, string model);
 }

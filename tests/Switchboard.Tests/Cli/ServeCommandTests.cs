@@ -1,0 +1,143 @@
+using System.Net;
+using System.Net.Sockets;
+using Switchboard.Tests.Support;
+
+namespace Switchboard.Tests.Cli;
+
+/// <summary><c>switchboard serve</c> as a process: its help, its startup errors, its exit codes.</summary>
+public sealed class ServeCommandTests : IDisposable
+{
+    private static readonly string[] ServeOptions =
+    [
+        "--listen", "--model", "--max-connections", "--idle-timeout", "--drain", "--max-line", "--line-flush",
+        "--tcp-nodelay", "--keepalive", "--reuse-address", "--send-buffer", "--receive-buffer", "--backlog",
+        "--unix-mode", "--udp-reply-rate", "--log-level",
+    ];
+
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact(Timeout = TestTimeouts.Process)]
+    public async Task HelpListsEveryOptionWithItsDefault()
+    {
+        var (code, stdout, _) = await CliProcess.RunAsync(TestTimeouts.Io * 3, "serve", "--help");
+        Assert.Equal(0, code);
+        var optionLines = stdout.Split('\n').Where(l => l.TrimStart().StartsWith('-') && !l.Contains("--help", StringComparison.Ordinal)).ToList();
+        foreach (var option in ServeOptions)
+        {
+            Assert.Contains(optionLines, l => l.Contains(option + " ", StringComparison.Ordinal) || l.TrimEnd().EndsWith(option, StringComparison.Ordinal));
+        }
+
+        Assert.Equal(ServeOptions.Length, optionLines.Count);
+        Assert.All(optionLines, l => Assert.Contains("[default: ", l, StringComparison.Ordinal));
+        Assert.Contains(optionLines, l => l.Contains("--tcp-nodelay", StringComparison.Ordinal) && l.Contains("[default: true]", StringComparison.Ordinal));
+        Assert.Contains(optionLines, l => l.Contains("--keepalive", StringComparison.Ordinal) && l.Contains("[default: false]", StringComparison.Ordinal));
+        Assert.Contains("echo (port 7007)", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = TestTimeouts.Process)]
+    public async Task APortInUseExitsWithOneLineNamingTheEndpoint()
+    {
+        using var holder = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        holder.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        holder.Listen();
+        var endpoint = $"tcp://127.0.0.1:{((IPEndPoint)holder.LocalEndPoint!).Port}";
+        var (code, stdout, stderr) = await CliProcess.RunAsync(TestTimeouts.Io * 3, "serve", "echo", "--listen", endpoint);
+        Assert.Equal(1, code);
+        AssertOneLine(stderr, endpoint);
+        Assert.Contains("address already in use", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("listening on", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = TestTimeouts.Process)]
+    public async Task APortASecondSwitchboardHoldsIsInUseToo()
+    {
+        var (first, endpoints) = await CliProcess.ServeAsync(1, "echo", "--listen", "tcp://127.0.0.1:0");
+        await using var _ = first;
+        var (code, _, stderr) = await CliProcess.RunAsync(TestTimeouts.Io * 3, "serve", "echo", "--listen", endpoints[0].ToString());
+        Assert.Equal(1, code);
+        AssertOneLine(stderr, endpoints[0].ToString());
+    }
+
+    [Theory(Timeout = TestTimeouts.Process)]
+    [InlineData("tcp://192.0.2.1:0", "address not available")]
+    [InlineData("udp://host.invalid:0", "host 'host.invalid' not found")]
+    public async Task AnAddressThisHostCannotBindExitsWithOneLineNamingTheEndpoint(string endpoint, string expected)
+    {
+        var (code, _, stderr) = await CliProcess.RunAsync(TestTimeouts.Io * 3, "serve", "echo", "--listen", endpoint);
+        Assert.Equal(1, code);
+        AssertOneLine(stderr, endpoint);
+        Assert.Contains(expected, stderr, StringComparison.Ordinal);
+    }
+
+    [Theory(Timeout = TestTimeouts.Process)]
+    [InlineData("127.0.0.1:7007", "not a URI")]
+    [InlineData("http://127.0.0.1:7007", "unknown scheme 'http'")]
+    [InlineData("tcp://127.0.0.1:70000", "port 70000 is out of range")]
+    [InlineData("unix://relative/x.sock", "is relative")]
+    public async Task ABadEndpointExitsWithUsageErrorAndOneLineNamingTheBadPart(string endpoint, string expected)
+    {
+        var (code, stdout, stderr) = await CliProcess.RunAsync(TestTimeouts.Io * 3, "serve", "echo", "--listen", endpoint);
+        Assert.Equal(2, code);
+        AssertOneLine(stderr, expected);
+        Assert.Empty(stdout);
+    }
+
+    [Fact(Timeout = TestTimeouts.Process)]
+    public async Task AUnixPathTooLongForSunPathExitsWithUsageError()
+    {
+        var path = "/tmp/" + new string('x', 120) + ".sock";
+        var (code, _, stderr) = await CliProcess.RunAsync(TestTimeouts.Io * 3, "serve", "echo", "--listen", "unix://" + path);
+        Assert.Equal(2, code);
+        AssertOneLine(stderr, "107");
+    }
+
+    [Fact(Timeout = TestTimeouts.Process)]
+    public async Task PermissionDeniedOnALowPortExitsWithOneLine()
+    {
+        Assert.SkipWhen(LowPortsAreOpenToAll(), "net.ipv4.ip_unprivileged_port_start lets anyone bind port 80");
+        string[] serve = [CliProcess.ToolPath, "serve", "echo", "--listen", "tcp://127.0.0.1:80"];
+
+        // As root, run the tool as nobody (setpriv, util-linux): root may bind any port.
+        var (code, _, stderr) = Environment.UserName == "root"
+            ? await PeerProcess.RunAsync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "env", "HOME=/tmp", "DOTNET_CLI_HOME=/tmp", "dotnet", .. serve], "", TestTimeouts.Io * 3)
+            : await PeerProcess.RunAsync("dotnet", serve, "", TestTimeouts.Io * 3);
+        Assert.Equal(1, code);
+        AssertOneLine(stderr, "tcp://127.0.0.1:80");
+        Assert.Contains("permission denied", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = TestTimeouts.Process)]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task UnixModeSixHundredGivesTheFileModeSixHundred()
+    {
+        var path = _dir.File("cli-mode.sock");
+        var (process, _) = await CliProcess.ServeAsync(1, "echo", "--listen", "unix://" + path, "--unix-mode", "600");
+        await using var _ = process;
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+    }
+
+    [Fact(Timeout = TestTimeouts.Process)]
+    public async Task ListeningLinesNameTheBoundAddressAndRealPort()
+    {
+        var path = _dir.File("cli-lines.sock");
+        var (process, endpoints) = await CliProcess.ServeAsync(3, "echo", "--listen", "tcp://:0", "--listen", "udp://[::1]:0", "--listen", "unix://" + path);
+        await using var _ = process;
+        Assert.Matches(@"^tcp://127\.0\.0\.1:[1-9]\d*$", endpoints[0].ToString());
+        Assert.Matches(@"^udp://\[::1\]:[1-9]\d*$", endpoints[1].ToString());
+        Assert.Equal("unix://" + path, endpoints[2].ToString());
+    }
+
+    private static void AssertOneLine(string stderr, string expected)
+    {
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length == 1, $"expected one line on stderr, got:\n{stderr}");
+        Assert.Contains(expected, lines[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", stderr, StringComparison.Ordinal);
+    }
+
+    private static bool LowPortsAreOpenToAll() =>
+        File.Exists("/proc/sys/net/ipv4/ip_unprivileged_port_start")
+        && int.Parse(File.ReadAllText("/proc/sys/net/ipv4/ip_unprivileged_port_start").Trim(), System.Globalization.CultureInfo.InvariantCulture) <= 80;
+}

@@ -1,0 +1,110 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Switchboard.Endpoints;
+using Switchboard.Services;
+using Switchboard.Serving;
+using Switchboard.Tests.Support;
+
+namespace Switchboard.Tests.Serving;
+
+/// <summary>The UDP loop guard and reply rate limit: a datagram server must not become a loop or an amplifier.</summary>
+public sealed class DatagramReplyGuardTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact(Timeout = TestTimeouts.Exchange)]
+    public async Task NoReplyGoesToOneOfTheServersOwnPorts()
+    {
+        // Two echo listeners: a datagram from one to the other would bounce between them forever without the guard.
+        await using var server = TestServer.Start(
+            new EchoService(),
+            ConcurrencyModel.Async,
+            [TestServer.Ephemeral(TransportKind.Udp, _dir), TestServer.Ephemeral(TransportKind.Udp, _dir)]);
+        using var datagrams = new MetricCollector<long>(server.Meter!, "switchboard.datagrams");
+        using var dropped = new MetricCollector<long>(server.Meter!, "switchboard.datagrams.dropped");
+        var first = server.Listeners[0];
+        var second = server.Listeners[1];
+
+        await first.Socket.SendToAsync("ping"u8.ToArray(), SocketFlags.None, second.Endpoint.ToEndPoint(), TestContext.Current.CancellationToken);
+
+        Assert.True(await Eventually.TrueAsync(() => Sum(dropped, "loop_guard") == 1));
+        await Task.Delay(300, TestContext.Current.CancellationToken);
+        Assert.Equal(1, Sum(datagrams, "network.io.direction", "receive"));
+        Assert.Equal(0, Sum(datagrams, "network.io.direction", "transmit"));
+
+        using var client = TestClient.DatagramFor(second.Endpoint, _dir); // an ordinary peer still gets answers
+        Assert.Equal("pong"u8.ToArray(), await client.RequestAsync("pong"u8.ToArray()));
+    }
+
+    [Theory(Timeout = TestTimeouts.Exchange)]
+    [InlineData(7)]
+    [InlineData(19)]
+    public async Task NoReplyGoesToTheWellKnownPortOfAClassicService(int port)
+    {
+        Assert.SkipUnless(Environment.UserName == "root", "binding a source port below 1024 needs root");
+        await using var server = TestServer.Start(new EchoService(), ConcurrencyModel.Async, TestServer.Ephemeral(TransportKind.Udp, _dir));
+        using var dropped = new MetricCollector<long>(server.Meter!, "switchboard.datagrams.dropped");
+
+        // Like a chargen on port 19 whose answer would start a ping-pong with our echo. A random 127.x.y.z
+        // address keeps the fixed port from clashing with anyone else's.
+        using var classic = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        var address = new System.Net.IPAddress([127, (byte)Random.Shared.Next(1, 255), (byte)Random.Shared.Next(1, 255), (byte)Random.Shared.Next(2, 255)]);
+        classic.Bind(new System.Net.IPEndPoint(address, port));
+        await classic.SendToAsync("loop?"u8.ToArray(), SocketFlags.None, server.Listeners[0].Endpoint.ToEndPoint(), TestContext.Current.CancellationToken);
+
+        Assert.True(await Eventually.TrueAsync(() => Sum(dropped, "loop_guard") == 1));
+        Assert.Null(await classic.ReceiveDatagramAsync(TimeSpan.FromMilliseconds(200)));
+    }
+
+    [Theory(Timeout = TestTimeouts.Exchange)]
+    [MemberData(nameof(TestServer.AllModels), MemberType = typeof(TestServer))]
+    public async Task RepliesOverTheBurstAreDroppedPerSource(ConcurrencyModel model)
+    {
+        await using var server = TestServer.Start(new EchoService(), model, TestServer.Ephemeral(TransportKind.Udp, _dir), o =>
+        {
+            o.DatagramReplyRate = 10;
+            o.DatagramReplyBurst = 5;
+        });
+        using var dropped = new MetricCollector<long>(server.Meter!, "switchboard.datagrams.dropped");
+        using var greedy = TestClient.DatagramFor(server.Listeners[0].Endpoint, _dir);
+        for (var i = 0; i < 30; i++)
+        {
+            await greedy.SendAsync(new byte[] { (byte)i }, SocketFlags.None, TestContext.Current.CancellationToken);
+        }
+
+        var replies = 0;
+        while (await greedy.ReceiveDatagramAsync(TimeSpan.FromMilliseconds(500)) is not null)
+        {
+            replies++;
+        }
+
+        // The burst, plus a token or two the bucket refilled (1 per 100 ms) while the datagrams went through.
+        Assert.InRange(replies, 5, 12);
+        Assert.Equal(30 - replies, Sum(dropped, "rate_limited"));
+
+        using var other = TestClient.DatagramFor(server.Listeners[0].Endpoint, _dir); // another source has its own bucket
+        Assert.Equal("mine"u8.ToArray(), await other.RequestAsync("mine"u8.ToArray()));
+    }
+
+    [Fact(Timeout = TestTimeouts.Exchange)]
+    public async Task AnUnnamedUnixDatagramSenderGetsNoReplyAndOthersDo()
+    {
+        await using var server = TestServer.Start(new EchoService(), ConcurrencyModel.Async, TestServer.Ephemeral(TransportKind.UnixDatagram, _dir));
+        using var dropped = new MetricCollector<long>(server.Meter!, "switchboard.datagrams.dropped");
+        using (var unnamed = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified))
+        {
+            await unnamed.SendToAsync("anyone?"u8.ToArray(), SocketFlags.None, server.Listeners[0].Endpoint.ToEndPoint(), TestContext.Current.CancellationToken);
+        }
+
+        Assert.True(await Eventually.TrueAsync(() => Sum(dropped, "unaddressable") == 1));
+        using var named = TestClient.DatagramFor(server.Listeners[0].Endpoint, _dir);
+        Assert.Equal("named"u8.ToArray(), await named.RequestAsync("named"u8.ToArray()));
+    }
+
+    private static long Sum(MetricCollector<long> collector, string reason) => Sum(collector, "reason", reason);
+
+    private static long Sum(MetricCollector<long> collector, string tag, string value) =>
+        collector.GetMeasurementSnapshot().Where(m => Equals(m.Tags.GetValueOrDefault(tag), value)).Sum(m => m.Value);
+}

@@ -1,0 +1,82 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Switchboard.Endpoints;
+using Switchboard.Services;
+using Switchboard.Serving;
+using Switchboard.Tests.Support;
+
+namespace Switchboard.Tests.Serving;
+
+/// <summary>The <c>Switchboard</c> meter: what it counts, with which attributes.</summary>
+public sealed class ServerMetricsTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Theory(Timeout = TestTimeouts.Exchange)]
+    [MemberData(nameof(TestServer.AllModels), MemberType = typeof(TestServer))]
+    public async Task StreamConnectionsAreCountedAcceptedActiveClosedByReasonAndTheirBytes(ConcurrencyModel model)
+    {
+        await using var server = TestServer.Start(new EchoService(), model, TestServer.Ephemeral(TransportKind.Tcp, _dir), o => o.ServiceName = "echo");
+        using var accepted = Collect(server, "switchboard.connections.accepted");
+        using var active = Collect(server, "switchboard.active_connections");
+        using var closed = Collect(server, "switchboard.connections.closed");
+        using var bytes = Collect(server, "switchboard.connection.io");
+        var endpoint = server.Listeners[0].Endpoint;
+
+        using (var client = await TestClient.ConnectAsync(endpoint))
+        {
+            await client.SendAllAsync(new byte[1000]);
+            await client.ReadExactlyAsync(1000);
+            Assert.True(await Eventually.TrueAsync(() => Sum(active) == 1));
+            client.Shutdown(SocketShutdown.Send);
+            await client.ReadToEndAsync();
+        }
+
+        using (var client = await TestClient.ConnectAsync(endpoint))
+        {
+            await client.SendAllAsync(new byte[10]);
+            await client.ReadExactlyAsync(10);
+            client.Reset();
+        }
+
+        Assert.True(await Eventually.TrueAsync(() => Sum(closed) == 2 && Sum(active) == 0), $"closed {Sum(closed)}, active {Sum(active)}");
+        Assert.Equal(2, Sum(accepted));
+        Assert.All(accepted.GetMeasurementSnapshot(), m => Assert.Equal("echo", m.Tags["switchboard.service"]));
+        Assert.Equal(1, Sum(closed, "error.type", "peer_closed"));
+        Assert.Equal(1, Sum(closed, "error.type", "peer_reset"));
+        Assert.Equal(1010, Sum(bytes, "network.io.direction", "receive"));
+        Assert.Equal(1010, Sum(bytes, "network.io.direction", "transmit"));
+    }
+
+    [Theory(Timeout = TestTimeouts.Exchange)]
+    [MemberData(nameof(TestServer.AllModels), MemberType = typeof(TestServer))]
+    public async Task DatagramsAreCountedInAndOut(ConcurrencyModel model)
+    {
+        await using var server = TestServer.Start(new EchoService(), model, TestServer.Ephemeral(TransportKind.Udp, _dir));
+        using var datagrams = Collect(server, "switchboard.datagrams");
+        using var client = TestClient.DatagramFor(server.Listeners[0].Endpoint, _dir);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.NotNull(await client.RequestAsync(new byte[] { (byte)i }));
+        }
+
+        Assert.True(await Eventually.TrueAsync(() => Sum(datagrams, "network.io.direction", "transmit") == 3));
+        Assert.Equal(3, Sum(datagrams, "network.io.direction", "receive"));
+    }
+
+    [Fact(Timeout = TestTimeouts.Exchange)]
+    public async Task TheMeterIsNamedSwitchboardForDotnetCounters()
+    {
+        await using var server = TestServer.Start(new EchoService(), ConcurrencyModel.Async, TestServer.Ephemeral(TransportKind.Tcp, _dir));
+        Assert.Equal("Switchboard", server.Meter!.Name);
+    }
+
+    private static MetricCollector<long> Collect(Server server, string instrument) => new(server.Meter!, instrument);
+
+    private static long Sum(MetricCollector<long> collector) => collector.GetMeasurementSnapshot().Sum(m => m.Value);
+
+    private static long Sum(MetricCollector<long> collector, string tag, string value) =>
+        collector.GetMeasurementSnapshot().Where(m => Equals(m.Tags.GetValueOrDefault(tag), value)).Sum(m => m.Value);
+}

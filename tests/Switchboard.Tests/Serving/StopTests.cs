@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Switchboard.Endpoints;
+using Switchboard.Services;
+using Switchboard.Serving;
+using Switchboard.Tests.Support;
+
+namespace Switchboard.Tests.Serving;
+
+/// <summary><see cref="Server.StopAsync"/>: live connections may finish within the drain time, then are aborted.</summary>
+public sealed class StopTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Theory(Timeout = TestTimeouts.Exchange)]
+    [MemberData(nameof(TestServer.AllModels), MemberType = typeof(TestServer))]
+    public async Task AConnectionStillOpenAfterTheDrainTimeIsAbortedWithTheDrainReason(ConcurrencyModel model)
+    {
+        await using var server = TestServer.Start(new EchoService(), model, TestServer.Ephemeral(TransportKind.Tcp, _dir), o => o.DrainTimeout = TimeSpan.FromMilliseconds(300));
+        using var closed = new MetricCollector<long>(server.Meter!, "switchboard.connections.closed");
+        using var client = await TestClient.ConnectAsync(server.Listeners[0].Endpoint);
+        await client.SendAllAsync("x"u8.ToArray());
+        await client.ReadExactlyAsync(1);
+
+        var watch = Stopwatch.StartNew();
+        await server.StopAsync();
+        Assert.InRange(watch.Elapsed, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(8));
+        Assert.Equal("drain", Assert.Single(closed.GetMeasurementSnapshot()).Tags["error.type"]);
+        Assert.Equal(0, server.ActiveConnections);
+    }
+
+    [Theory(Timeout = TestTimeouts.Exchange)]
+    [MemberData(nameof(TestServer.AllModels), MemberType = typeof(TestServer))]
+    public async Task ALiveConnectionIsServedToItsEndWhileTheServerStops(ConcurrencyModel model)
+    {
+        await using var server = TestServer.Start(new EchoService(), model, TestServer.Ephemeral(TransportKind.Tcp, _dir), o => o.DrainTimeout = TimeSpan.FromSeconds(20));
+        using var closed = new MetricCollector<long>(server.Meter!, "switchboard.connections.closed");
+        using var client = await TestClient.ConnectAsync(server.Listeners[0].Endpoint);
+        await client.SendAllAsync("before"u8.ToArray());
+        await client.ReadExactlyAsync(6);
+
+        var stopping = server.StopAsync();
+        await Task.Delay(200, TestContext.Current.CancellationToken);
+        Assert.False(stopping.IsCompleted, "the stop did not wait for the live connection");
+        await client.SendAllAsync("during"u8.ToArray());
+        Assert.Equal("during"u8.ToArray(), await client.ReadExactlyAsync(6));
+        client.Shutdown(SocketShutdown.Send);
+        Assert.Empty(await client.ReadToEndAsync());
+
+        await stopping.WaitAsync(TestTimeouts.Io, TestContext.Current.CancellationToken);
+        Assert.Equal("peer_closed", Assert.Single(closed.GetMeasurementSnapshot()).Tags["error.type"]);
+    }
+}
