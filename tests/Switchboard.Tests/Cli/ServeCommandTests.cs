@@ -12,6 +12,7 @@ public sealed class ServeCommandTests : IDisposable
         "--listen", "--model", "--max-connections", "--idle-timeout", "--drain", "--max-line", "--line-flush",
         "--tcp-nodelay", "--keepalive", "--reuse-address", "--send-buffer", "--receive-buffer", "--backlog",
         "--unix-mode", "--udp-reply-rate", "--log-level",
+        "--max-members", "--max-line-rate", "--line-burst", "--max-queue-bytes", "--max-queue-messages",
     ];
 
     private readonly TempDirectory _dir = new();
