@@ -11,7 +11,7 @@ public sealed class ServeCommandTests : IDisposable
     [
         "--listen", "--model", "--max-connections", "--idle-timeout", "--drain", "--max-line", "--line-flush",
         "--tcp-nodelay", "--keepalive", "--reuse-address", "--send-buffer", "--receive-buffer", "--backlog",
-        "--unix-mode", "--udp-reply-rate", "--log-level",
+        "--unix-mode", "--udp-reply-rate", "--udp-reply-burst", "--log-level",
         "--max-members", "--max-line-rate", "--line-burst", "--max-queue-bytes", "--max-queue-messages",
     ];
 
@@ -128,6 +128,27 @@ public sealed class ServeCommandTests : IDisposable
         Assert.Matches(@"^tcp://127\.0\.0\.1:[1-9]\d*$", endpoints[0].ToString());
         Assert.Matches(@"^udp://\[::1\]:[1-9]\d*$", endpoints[1].ToString());
         Assert.Equal("unix://" + path, endpoints[2].ToString());
+    }
+
+    [Fact(Timeout = TestTimeouts.Process)]
+    public async Task UdpReplyBurstAndRateLimitWhatOneSourceGets()
+    {
+        var (process, endpoints) = await CliProcess.ServeAsync(1, "echo", "--listen", "udp://127.0.0.1:0", "--udp-reply-rate", "1", "--udp-reply-burst", "3");
+        await using var _ = process;
+        using var client = TestClient.DatagramFor(endpoints[0], _dir);
+        for (var i = 0; i < 10; i++)
+        {
+            await client.SendAsync(new byte[] { (byte)i }, SocketFlags.None);
+        }
+
+        var replies = 0;
+        while (await client.ReceiveDatagramAsync(TimeSpan.FromMilliseconds(500)) is not null)
+        {
+            replies++;
+        }
+
+        // The burst of 3, plus at most one or two refilled at 1 per second while the test ran.
+        Assert.InRange(replies, 3, 5);
     }
 
     private static void AssertOneLine(string stderr, string expected)
