@@ -130,11 +130,11 @@ internal sealed class ServerCore : IDisposable
             await connection.Output.FlushAsync();
             connection.TrySetReason(connection.PeerClosedInput ? CloseReason.PeerClosed : CloseReason.Completed);
         }
-        catch (Exception e) when (connection.Aborted.IsCancellationRequested && IsDisconnect(e) || e is OperationCanceledException && connection.Aborted.IsCancellationRequested)
+        catch (Exception e) when (connection.Aborted.IsCancellationRequested && ConnectionErrors.IsDisconnect(e) || e is OperationCanceledException && connection.Aborted.IsCancellationRequested)
         {
             // Aborted by the server (idle, drain): the reason is already recorded.
         }
-        catch (Exception e) when (IsDisconnect(e))
+        catch (Exception e) when (ConnectionErrors.IsDisconnect(e))
         {
             if (connection.TrySetReason(CloseReason.PeerReset))
             {
@@ -344,16 +344,6 @@ internal sealed class ServerCore : IDisposable
     {
         ObjectDisposedException => true,
         SocketException s => s.SocketErrorCode is SocketError.OperationAborted or SocketError.Interrupted or SocketError.Shutdown or SocketError.InvalidArgument,
-        _ => false,
-    };
-
-    /// <summary>The peer went away or the socket was torn down: a normal end, not a handler failure.</summary>
-    internal static bool IsDisconnect(Exception e) => e switch
-    {
-        SocketException s => s.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown
-            or SocketError.OperationAborted or SocketError.Interrupted or SocketError.NotConnected,
-        ObjectDisposedException => true,
-        IOException { InnerException: { } inner } => IsDisconnect(inner),
         _ => false,
     };
 }

@@ -14,6 +14,9 @@ internal abstract class SocketIO
 
     public Socket Socket { get; }
 
+    /// <summary>True when every call blocks the calling thread until done (the threads and sequential models).</summary>
+    public virtual bool BlocksCaller => false;
+
     /// <summary>True when a receive should first wait for data with no buffer rented (idle connections then own none).</summary>
     public virtual bool WaitsBeforeRenting => false;
 
