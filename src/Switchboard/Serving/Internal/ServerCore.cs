@@ -285,8 +285,13 @@ internal sealed class ServerCore : IDisposable
         }
 
         ServerLog.ConnectionClosed(_logger, connection.Id, connection.RemoteText, reason.ToName(), connection.BytesReceived, connection.BytesSent);
-        Release(connection);
+        var lastOfTheDrain = _live.TryRemove(connection.Id, out _) && TakeBackSlot();
+        // Counted before the drain is declared over: once StopAsync returns, every close is in the metrics.
         Metrics.ConnectionClosed(reason);
+        if (lastOfTheDrain)
+        {
+            _drained.TrySetResult();
+        }
     }
 
     private void Release(Connection connection)
@@ -299,11 +304,14 @@ internal sealed class ServerCore : IDisposable
 
     private void ReleaseSlot()
     {
-        if (Interlocked.Decrement(ref _active) == 0 && Stopping.IsCancellationRequested)
+        if (TakeBackSlot())
         {
             _drained.TrySetResult();
         }
     }
+
+    /// <summary>Frees a connection slot; true when it was the last one the stop is waiting for.</summary>
+    private bool TakeBackSlot() => Interlocked.Decrement(ref _active) == 0 && Stopping.IsCancellationRequested;
 
     private void ApplySocketOptions(Socket socket, Listener listener)
     {
