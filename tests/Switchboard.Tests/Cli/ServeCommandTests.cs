@@ -11,7 +11,8 @@ public sealed class ServeCommandTests : IDisposable
     [
         "--listen", "--model", "--max-connections", "--idle-timeout", "--drain", "--max-line", "--line-flush",
         "--tcp-nodelay", "--keepalive", "--reuse-address", "--send-buffer", "--receive-buffer", "--backlog",
-        "--unix-mode", "--udp-reply-rate", "--log-level",
+        "--unix-mode", "--udp-reply-rate", "--log-level", "--max-members", "--max-line-rate", "--line-burst",
+        "--max-queue-bytes", "--max-queue-messages",
     ];
 
     private readonly TempDirectory _dir = new();
@@ -34,6 +35,23 @@ public sealed class ServeCommandTests : IDisposable
         Assert.Contains(optionLines, l => l.Contains("--tcp-nodelay", StringComparison.Ordinal) && l.Contains("[default: true]", StringComparison.Ordinal));
         Assert.Contains(optionLines, l => l.Contains("--keepalive", StringComparison.Ordinal) && l.Contains("[default: false]", StringComparison.Ordinal));
         Assert.Contains("echo (port 7007)", stdout, StringComparison.Ordinal);
+    }
+
+    [Theory(Timeout = TestTimeouts.Process)]
+    [InlineData("connect")]
+    [InlineData("listen")]
+    [InlineData("resolve")]
+    [InlineData("bench", "echo")]
+    [InlineData("bench", "chat")]
+    [InlineData("bench", "connections")]
+    public async Task EveryOtherCommandsHelpGivesEachOptionItsDefault(params string[] command)
+    {
+        var (code, stdout, _) = await CliProcess.RunAsync(TestTimeouts.Io * 3, [.. command, "--help"]);
+        Assert.Equal(0, code);
+        var options = stdout[stdout.IndexOf("\nOptions:", StringComparison.Ordinal)..].Split('\n')
+            .Where(l => l.TrimStart().StartsWith('-') && !l.Contains("--help", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(options);
+        Assert.All(options, l => Assert.Contains("[default: ", l, StringComparison.Ordinal));
     }
 
     [Fact(Timeout = TestTimeouts.Process)]
