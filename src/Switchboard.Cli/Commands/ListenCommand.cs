@@ -20,7 +20,7 @@ internal static class ListenCommand
     public static Command Create()
     {
         var uri = new Argument<string>("uri") { Description = "Where to listen: tcp://HOST:PORT, udp://HOST:PORT, unix:///path, unixgram:///path (port 0 = ephemeral)" };
-        var keepOpen = new Option<bool>("--keep-open", "-k") { Description = "Serve many connections, one after another or at once; their output is interleaved by line" };
+        var keepOpen = new Option<bool>("--keep-open", "-k") { Description = "Serve many connections, one after another or at once; their output is interleaved by line [default: false: one connection]" };
         var maxConnections = new Option<int>("--max-connections", "-m") { Description = "With --keep-open, most connections at once (as ncat)", DefaultValueFactory = _ => 100 };
         var shared = new RelayOptionSet();
         var command = new Command(

@@ -19,11 +19,11 @@ internal static class ResolveCommand
                 + "Without it: the service given by --service/--port, or else this host's name and FQDN",
             Arity = ArgumentArity.ZeroOrOne,
         };
-        var service = new Option<string?>("--service", "-s") { Description = "A service name or port: with NAME, each address with its socket type, protocol and port; alone, the /etc/services lines (getservbyname/getservbyport)" };
-        var port = new Option<int?>("--port", "-p") { Description = "A port number, as --service" };
-        var ipv4 = new Option<bool>("--ipv4", "-4") { Description = "IPv4 addresses only" };
-        var ipv6 = new Option<bool>("--ipv6", "-6") { Description = "IPv6 addresses only" };
-        var json = new Option<bool>("--json") { Description = "Print one JSON object (query, kind, canonicalName, aliases, addresses, services, hostName, fqdn)" };
+        var service = new Option<string?>("--service", "-s") { Description = "A service name or port: with NAME, each address with its socket type, protocol and port; alone, the /etc/services lines (getservbyname/getservbyport) [default: none]" };
+        var port = new Option<int?>("--port", "-p") { Description = "A port number, as --service [default: none]" };
+        var ipv4 = new Option<bool>("--ipv4", "-4") { Description = "IPv4 addresses only [default: false: every family]" };
+        var ipv6 = new Option<bool>("--ipv6", "-6") { Description = "IPv6 addresses only [default: false: every family]" };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object (query, kind, canonicalName, aliases, addresses, services, hostName, fqdn) [default: false: text]" };
         var command = new Command(
             "resolve",
             "Look names up as the socket tutorials do: a name's addresses with their family and canonical name, an "

@@ -8,10 +8,10 @@ internal sealed class RelayOptionSet
 {
     private readonly Option<string?> _idle = new("--idle", "-i") { Description = "Exit with an error (1) when nothing moves either way for this long [default: never]" };
     private readonly Option<string?> _quit = new("-q") { Description = "Quit this long after stdin EOF, even if the peer is still open (seconds, or 500ms, 2m) [default: wait for the peer]" };
-    private readonly Option<bool> _noShutdown = new("--no-shutdown") { Description = "Do not half-close (FIN) a stream at stdin EOF" };
-    private readonly Option<bool> _recvOnly = new("--recv-only") { Description = "Only print what the peer sends; never read stdin" };
-    private readonly Option<bool> _sendOnly = new("--send-only") { Description = "Only send stdin; read and discard what the peer sends; exit at stdin EOF" };
-    private readonly Option<bool> _verbose = new("--verbose", "-v") { Description = "Say who connected and why the exchange ended, on stderr" };
+    private readonly Option<bool> _noShutdown = new("--no-shutdown") { Description = "Do not half-close (FIN) a stream at stdin EOF [default: false]" };
+    private readonly Option<bool> _recvOnly = new("--recv-only") { Description = "Only print what the peer sends; never read stdin [default: false]" };
+    private readonly Option<bool> _sendOnly = new("--send-only") { Description = "Only send stdin; read and discard what the peer sends; exit at stdin EOF [default: false]" };
+    private readonly Option<bool> _verbose = new("--verbose", "-v") { Description = "Say who connected and why the exchange ended, on stderr [default: false]" };
 
     public void AddTo(Command command)
     {

@@ -19,6 +19,30 @@ public readonly record struct ChatMessage(ReadOnlyMemory<byte> Bytes)
         return new ChatMessage(bytes);
     }
 
+    /// <summary>
+    /// Encodes <paramref name="parts"/> (already clean) one after another as one UTF-8 line with CR LF, without
+    /// building the joined string first: a said line is <c>"&lt;", nick, "&gt; ", text</c>, once per message.
+    /// </summary>
+    public static ChatMessage Line(params ReadOnlySpan<string> parts)
+    {
+        var length = 2;
+        foreach (var part in parts)
+        {
+            length += Encoding.UTF8.GetByteCount(part);
+        }
+
+        var bytes = new byte[length];
+        var written = 0;
+        foreach (var part in parts)
+        {
+            written += Encoding.UTF8.GetBytes(part, bytes.AsSpan(written));
+        }
+
+        bytes[written] = (byte)'\r';
+        bytes[written + 1] = (byte)'\n';
+        return new ChatMessage(bytes);
+    }
+
     /// <summary>The line as text, CR LF removed (for tests and logs).</summary>
     public override string ToString() => Encoding.UTF8.GetString(Bytes.Span).TrimEnd('\r', '\n');
 }

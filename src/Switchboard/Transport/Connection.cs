@@ -91,6 +91,20 @@ public sealed class Connection
         }
     }
 
+    /// <summary>
+    /// Starts <paramref name="loop"/>, work that uses this connection beside the handler (a writer loop while the
+    /// handler reads), where the concurrency model needs it. Under <c>async</c> and <c>select</c> it shares the
+    /// handler's scheduler (the select loop must own every call on its sockets). Under <c>threads</c> and
+    /// <c>sequential</c> the handler's thread blocks in receive, and work posted to it would wait for the peer's next
+    /// bytes, so it runs on the thread pool; a blocking socket may send on one thread while another receives.
+    /// </summary>
+    /// <returns>The loop's task; await it before the handler returns.</returns>
+    public Task StartBesideHandler(Func<Task> loop)
+    {
+        ArgumentNullException.ThrowIfNull(loop);
+        return _io.BlocksCaller ? Task.Run(loop) : loop();
+    }
+
     /// <summary>Ends the connection at once with a reset; pending reads and writes fail.</summary>
     public void Abort() => Abort(CloseReason.Error);
 

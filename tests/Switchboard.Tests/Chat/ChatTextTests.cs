@@ -30,6 +30,15 @@ public sealed class ChatTextTests
         { "a lone ESC at the end", "ab\u001b"u8.ToArray(), "ab" },
     };
 
+    [Fact(Timeout = TestTimeouts.Exchange)]
+    public void ALineFromPartsIsTheirUtf8InOrderWithCrLf()
+    {
+        var message = ChatMessage.Line("<", "zoë", "> ", "日本語 ok");
+        Assert.Equal([.. "<zoë> 日本語 ok"u8, (byte)'\r', (byte)'\n'], message.Bytes.ToArray());
+        Assert.Equal(ChatMessage.Line("<zoë> 日本語 ok").Bytes.ToArray(), message.Bytes.ToArray());
+        Assert.Equal("\r\n"u8.ToArray(), ChatMessage.Line(ReadOnlySpan<string>.Empty).Bytes.ToArray());
+    }
+
     [Theory(Timeout = TestTimeouts.Exchange)]
     [MemberData(nameof(Cases))]
     public void SanitizesALine(string name, byte[] line, string expected)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.Cli;
 
@@ -20,21 +21,9 @@ public sealed class ExternalTool : IAsyncDisposable
     /// <summary>Starts <paramref name="file"/>; fails the test with a clear message if the tool is not installed.</summary>
     public static ExternalTool Start(string file, params string[] arguments)
     {
-        var info = new ProcessStartInfo(file)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
         try
         {
-            return new ExternalTool(Process.Start(info)!);
+            return new ExternalTool(Process.Start(ChildProcess.Redirected(file, arguments))!);
         }
         catch (System.ComponentModel.Win32Exception e)
         {

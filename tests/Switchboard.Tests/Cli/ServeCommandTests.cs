@@ -37,6 +37,23 @@ public sealed class ServeCommandTests : IDisposable
         Assert.Contains("echo (port 7007)", stdout, StringComparison.Ordinal);
     }
 
+    [Theory(Timeout = TestTimeouts.Process)]
+    [InlineData("connect")]
+    [InlineData("listen")]
+    [InlineData("resolve")]
+    [InlineData("bench", "echo")]
+    [InlineData("bench", "chat")]
+    [InlineData("bench", "connections")]
+    public async Task EveryOtherCommandsHelpGivesEachOptionItsDefault(params string[] command)
+    {
+        var (code, stdout, _) = await CliProcess.RunAsync(TestTimeouts.Io * 3, [.. command, "--help"]);
+        Assert.Equal(0, code);
+        var options = stdout[stdout.IndexOf("\nOptions:", StringComparison.Ordinal)..].Split('\n')
+            .Where(l => l.TrimStart().StartsWith('-') && !l.Contains("--help", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(options);
+        Assert.All(options, l => Assert.Contains("[default: ", l, StringComparison.Ordinal));
+    }
+
     [Fact(Timeout = TestTimeouts.Process)]
     public async Task APortInUseExitsWithOneLineNamingTheEndpoint()
     {

@@ -66,7 +66,9 @@ public sealed class FramingOverSocketTests : IDisposable
         using (var liar = await TestClient.ConnectAsync(server.Listeners[0].Endpoint))
         {
             await liar.SendAllAsync(new byte[] { 0x7f, 0xff, 0xff, 0xff, 1, 2, 3 });
-            Assert.Empty(await liar.ReadToEndAsync());
+            // The handler's FrameTooLargeException ends the connection as an error: an abort, so a reset, no reply.
+            var reset = await Assert.ThrowsAsync<SocketException>(() => liar.ReadToEndAsync());
+            Assert.Equal(SocketError.ConnectionReset, reset.SocketErrorCode);
         }
 
         using var honest = await TestClient.ConnectAsync(server.Listeners[0].Endpoint);

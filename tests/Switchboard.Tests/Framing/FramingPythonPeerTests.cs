@@ -37,8 +37,8 @@ public sealed class FramingPythonPeerTests : IDisposable
         await using var server = TestServer.Start(new LengthPrefixedEchoHandler(), ConcurrencyModel.Select, TestServer.Ephemeral(TransportKind.Tcp, _dir));
         var endpoint = server.Listeners[0].Endpoint;
         await using var client = SampleProcess.StartPython(LengthPrefixedClient, endpoint.Host!, endpoint.Port.ToString());
-        client.Input.Close();
-        Assert.True(await client.WaitForExitAsync(TimeSpan.FromSeconds(60)) == 0, client.Error);
-        Assert.Equal(["ok 0", "ok 5", "ok 76800"], client.OutputLines);
+        client.StandardInput.Close();
+        Assert.True(await client.WaitForExitAsync(TimeSpan.FromSeconds(60)) == 0, client.StandardError);
+        Assert.Equal(["ok 0", "ok 5", "ok 76800"], client.StandardOutputLines);
     }
 }

@@ -58,7 +58,7 @@ public sealed class PythonPeerTests
         var (host, port) = TcpSampleTests.Split(address);
 
         await using var client = SampleProcess.StartPython(EchoClient, host, port, "from Python to C#");
-        client.Input.Close();
+        client.StandardInput.Close();
         Assert.Equal(0, await client.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         Assert.Equal("Received from Python to C#", client.Output);
         Assert.Equal(0, await server.WaitForExitAsync(TimeSpan.FromSeconds(60)));

@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using System.Text;
+using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.Samples;
 
@@ -7,49 +6,15 @@ namespace Switchboard.Tests.Samples;
 /// A sample program run as a child process (<c>dotnet samples/NAME/bin/CONFIG/TFM/NAME.dll</c>): its output lines,
 /// its standard input, its exit code. The test project references every sample, so they are built first.
 /// </summary>
-public sealed class SampleProcess : IAsyncDisposable
+public sealed class SampleProcess : ChildProcess
 {
-    private readonly Process _process;
-    private readonly List<string> _stdout = [];
-    private readonly StringBuilder _stderr = new();
-    private readonly Lock _lock = new();
-    private readonly TaskCompletionSource _stdoutClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource _stderrClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    private SampleProcess(Process process)
+    private SampleProcess(string program, string[] arguments)
+        : base(program, arguments)
     {
-        _process = process;
-        process.OutputDataReceived += (_, e) => Collect(e.Data, _stdoutClosed, line => _stdout.Add(line));
-        process.ErrorDataReceived += (_, e) => Collect(e.Data, _stderrClosed, line => _stderr.AppendLine(line));
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
     }
 
-    public IReadOnlyList<string> OutputLines
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return [.. _stdout];
-            }
-        }
-    }
-
-    public string Output => string.Join('\n', OutputLines);
-
-    public string Error
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _stderr.ToString();
-            }
-        }
-    }
-
-    public StreamWriter Input => _process.StandardInput;
+    /// <summary>The whole standard output so far, lines joined with <c>\n</c>.</summary>
+    public string Output => string.Join('\n', StandardOutputLines);
 
     /// <summary>
     /// Where the build put a sample: the same configuration and framework folders as this test assembly's, under
@@ -79,31 +44,16 @@ public sealed class SampleProcess : IAsyncDisposable
     /// <summary>Starts the Python listing <paramref name="script"/> (<c>python3 -u -c</c>), the real peer of a sample.</summary>
     public static SampleProcess StartPython(string script, params string[] arguments) => StartProgram("python3", ["-u", "-c", script, .. arguments]);
 
-    private static SampleProcess StartProgram(string program, string[] arguments)
-    {
-        var info = new ProcessStartInfo(program)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        return new SampleProcess(Process.Start(info)!);
-    }
+    private static SampleProcess StartProgram(string program, string[] arguments) => new(program, arguments);
 
     /// <summary>Runs a sample to its end with <paramref name="input"/> on standard input.</summary>
     public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string sample, string input, params string[] arguments)
     {
         await using var process = Start(sample, arguments);
-        await process.Input.WriteAsync(input);
-        process.Input.Close();
+        await process.StandardInput.WriteAsync(input);
+        process.StandardInput.Close();
         var code = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
-        return (code, process.Output, process.Error);
+        return (code, process.Output, process.StandardError);
     }
 
     /// <summary>Starts a server sample and returns it with the address from its "listening on SCHEME://ADDRESS" line.</summary>
@@ -116,69 +66,12 @@ public sealed class SampleProcess : IAsyncDisposable
         var line = await process.WaitForLineAsync(l => l.StartsWith("listening on ", StringComparison.Ordinal));
         if (line is null)
         {
-            var error = process.Error;
+            var error = process.StandardError;
             await process.DisposeAsync();
             throw new InvalidOperationException($"{sample} did not start: {error}");
         }
 
         var uri = line["listening on ".Length..];
         return (process, uri[(uri.IndexOf("://", StringComparison.Ordinal) + 3)..]);
-    }
-
-    /// <summary>Waits for an output line matching <paramref name="match"/>; null if the process ends or 60 s pass first.</summary>
-    public async Task<string?> WaitForLineAsync(Func<string, bool> match)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            var line = OutputLines.FirstOrDefault(match);
-            if (line is not null)
-            {
-                return line;
-            }
-
-            if (_process.HasExited)
-            {
-                await _stdoutClosed.Task;
-                return OutputLines.FirstOrDefault(match);
-            }
-
-            await Task.Delay(25);
-        }
-
-        return null;
-    }
-
-    public async Task<int> WaitForExitAsync(TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        await _process.WaitForExitAsync(cts.Token);
-        await Task.WhenAll(_stdoutClosed.Task, _stderrClosed.Task).WaitAsync(cts.Token);
-        return _process.ExitCode;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-    }
-
-    private void Collect(string? line, TaskCompletionSource closed, Action<string> add)
-    {
-        if (line is null)
-        {
-            closed.TrySetResult();
-            return;
-        }
-
-        lock (_lock)
-        {
-            add(line);
-        }
     }
 }

@@ -21,7 +21,7 @@ public sealed class TcpSampleTests
         Assert.Equal("Received Hello, sockets", output);
 
         Assert.Equal(0, await server.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-        Assert.Contains(server.OutputLines, l => l.StartsWith("Connected by 127.0.0.1:", StringComparison.Ordinal));
+        Assert.Contains(server.StandardOutputLines, l => l.StartsWith("Connected by 127.0.0.1:", StringComparison.Ordinal));
     }
 
     [Fact(Timeout = TestTimeouts.Process)]

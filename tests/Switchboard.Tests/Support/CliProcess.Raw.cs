@@ -11,21 +11,8 @@ public sealed partial class CliProcess
     /// </summary>
     public static async Task<CliRun> RunRawAsync(Func<Stream, Task> feedStdin, TimeSpan timeout, params string[] arguments)
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(ToolPath);
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
         var clock = Stopwatch.StartNew();
-        using var process = Process.Start(info)!;
+        using var process = Process.Start(Redirected("dotnet", [ToolPath, .. arguments]))!;
         var stdout = new MemoryStream();
         var copying = process.StandardOutput.BaseStream.CopyToAsync(stdout);
         var stderr = process.StandardError.ReadToEndAsync();

@@ -12,11 +12,11 @@ internal static class BenchOptions
         Description = "The server: tcp://HOST:PORT or unix:///path. A non-loopback address needs --allow-remote.",
     };
 
-    public static Option<bool> Json() => new("--json") { Description = "Print the summary as one JSON object" };
+    public static Option<bool> Json() => new("--json") { Description = "Print the summary as one JSON object [default: false]" };
 
     public static Option<bool> AllowRemote() => new("--allow-remote")
     {
-        Description = "Allow a target that is not a loopback address (the load generator refuses one otherwise)",
+        Description = "Allow a target that is not a loopback address (the load generator refuses one otherwise) [default: false]",
     };
 
     public static Option<string> Duration(string name, string description, string fallback) => new(name)

@@ -16,7 +16,7 @@ internal static class ChatBenchCommand
         var window = new Option<int>("--window", "-W") { Description = "Lines a sender keeps in flight, counted until member 0 has seen them", DefaultValueFactory = _ => 8 };
         var duration = BenchOptions.Duration("--duration", "How long to measure, after the warmup", "10s");
         var warmup = BenchOptions.Duration("--warmup", "How long to send before measuring", "2s");
-        var nick = new Option<bool>("--nick", "-N") { Description = "Each member first sends a nick line m<i> (for servers that ask for one, as switchboard's chat does)" };
+        var nick = new Option<bool>("--nick", "-N") { Description = "Each member first sends a nick line m<i> (for servers that ask for one, as switchboard's chat does) [default: false]" };
         var json = BenchOptions.Json();
         var allowRemote = BenchOptions.AllowRemote();
         var command = new Command("chat", "Fan-out load on a line-relaying chat server (switchboard serve chat, ncat --chat): members join, some send timestamped lines, all read. Reports deliveries/s, delivery latency and members dropped.")

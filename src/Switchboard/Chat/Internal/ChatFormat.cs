@@ -12,13 +12,13 @@ internal static class ChatFormat
 
     public static ChatMessage Notice(string text) => ChatMessage.Line(Prefix + text);
 
-    public static ChatMessage Said(string nick, string text) => ChatMessage.Line($"<{nick}> {text}");
+    public static ChatMessage Said(string nick, string text) => ChatMessage.Line("<", nick, "> ", text);
 
-    public static ChatMessage Action(string nick, string text) => ChatMessage.Line($"* {nick} {text}");
+    public static ChatMessage Action(string nick, string text) => ChatMessage.Line("* ", nick, " ", text);
 
-    public static ChatMessage PrivateFrom(string nick, string text) => ChatMessage.Line($"*{nick}* {text}");
+    public static ChatMessage PrivateFrom(string nick, string text) => ChatMessage.Line("*", nick, "* ", text);
 
-    public static ChatMessage PrivateTo(string nick, string text) => ChatMessage.Line($"-> *{nick}* {text}");
+    public static ChatMessage PrivateTo(string nick, string text) => ChatMessage.Line("-> *", nick, "* ", text);
 
     public static ChatMessage Joined(string nick, string room) => Notice($"{nick} joined {room}");
 

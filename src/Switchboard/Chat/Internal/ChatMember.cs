@@ -1,8 +1,6 @@
 using System.Buffers;
 using System.Threading.Channels;
-using Switchboard.Serving.Internal;
 using Switchboard.Transport;
-using Switchboard.Transport.Internal;
 
 namespace Switchboard.Chat.Internal;
 
@@ -43,15 +41,8 @@ internal sealed class ChatMember : IChatMember, IDisposable
     /// <summary>Why the member is leaving when it was not its own doing (<c>too slow</c>); null otherwise.</summary>
     public string? LeaveReason { get; private set; }
 
-    /// <summary>Starts the writer loop where the model wants it; see the remark in the body.</summary>
-    public void Start()
-    {
-        // Under the thread and sequential models the session's thread blocks in receive; a writer loop posted to
-        // that thread would wait for the member's next line. Those models use blocking sockets, which may send on
-        // another thread while one thread receives, so the writer runs on the thread pool there. Under async and
-        // select the writer loop shares the session's scheduler (the select loop must own every socket call).
-        _writer = _connection.IO is BlockingSocketIO ? Task.Run(WriteLoopAsync) : WriteLoopAsync();
-    }
+    /// <summary>Starts the writer loop beside the session's reading, where the connection's model wants it.</summary>
+    public void Start() => _writer = _connection.StartBesideHandler(WriteLoopAsync);
 
     /// <inheritdoc/>
     public void Deliver(ChatMessage message)
@@ -165,7 +156,7 @@ internal sealed class ChatMember : IChatMember, IDisposable
 
             await _connection.ShutdownOutputAsync(_connection.Aborted);
         }
-        catch (Exception e) when (e is OperationCanceledException || ServerCore.IsDisconnect(e))
+        catch (Exception e) when (e is OperationCanceledException || ConnectionErrors.IsDisconnect(e))
         {
             // The peer is gone or the connection was reset: nothing more can reach it.
             Close(null, "connection lost");

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Switchboard.Serving.Internal;
 using Switchboard.Transport;
 
 namespace Switchboard.Chat.Internal;
@@ -50,7 +49,7 @@ internal sealed class ChatSession : IDisposable
             member.Deliver(ChatFormat.NickPrompt);
             await ReadLinesAsync(gate, reading.Token);
         }
-        catch (Exception e) when (e is OperationCanceledException || ServerCore.IsDisconnect(e))
+        catch (Exception e) when (e is OperationCanceledException || ConnectionErrors.IsDisconnect(e))
         {
             if (_connection.Reason == CloseReason.Idle)
             {

@@ -130,11 +130,11 @@ internal sealed class ServerCore : IDisposable
             await connection.Output.FlushAsync();
             connection.TrySetReason(connection.PeerClosedInput ? CloseReason.PeerClosed : CloseReason.Completed);
         }
-        catch (Exception e) when (connection.Aborted.IsCancellationRequested && IsDisconnect(e) || e is OperationCanceledException && connection.Aborted.IsCancellationRequested)
+        catch (Exception e) when (connection.Aborted.IsCancellationRequested && ConnectionErrors.IsDisconnect(e) || e is OperationCanceledException && connection.Aborted.IsCancellationRequested)
         {
             // Aborted by the server (idle, drain): the reason is already recorded.
         }
-        catch (Exception e) when (IsDisconnect(e))
+        catch (Exception e) when (ConnectionErrors.IsDisconnect(e))
         {
             if (connection.TrySetReason(CloseReason.PeerReset))
             {
@@ -285,8 +285,13 @@ internal sealed class ServerCore : IDisposable
         }
 
         ServerLog.ConnectionClosed(_logger, connection.Id, connection.RemoteText, reason.ToName(), connection.BytesReceived, connection.BytesSent);
-        Release(connection);
+        var lastOfTheDrain = _live.TryRemove(connection.Id, out _) && TakeBackSlot();
+        // Counted before the drain is declared over: once StopAsync returns, every close is in the metrics.
         Metrics.ConnectionClosed(reason);
+        if (lastOfTheDrain)
+        {
+            _drained.TrySetResult();
+        }
     }
 
     private void Release(Connection connection)
@@ -299,11 +304,14 @@ internal sealed class ServerCore : IDisposable
 
     private void ReleaseSlot()
     {
-        if (Interlocked.Decrement(ref _active) == 0 && Stopping.IsCancellationRequested)
+        if (TakeBackSlot())
         {
             _drained.TrySetResult();
         }
     }
+
+    /// <summary>Frees a connection slot; true when it was the last one the stop is waiting for.</summary>
+    private bool TakeBackSlot() => Interlocked.Decrement(ref _active) == 0 && Stopping.IsCancellationRequested;
 
     private void ApplySocketOptions(Socket socket, Listener listener)
     {
@@ -344,16 +352,6 @@ internal sealed class ServerCore : IDisposable
     {
         ObjectDisposedException => true,
         SocketException s => s.SocketErrorCode is SocketError.OperationAborted or SocketError.Interrupted or SocketError.Shutdown or SocketError.InvalidArgument,
-        _ => false,
-    };
-
-    /// <summary>The peer went away or the socket was torn down: a normal end, not a handler failure.</summary>
-    internal static bool IsDisconnect(Exception e) => e switch
-    {
-        SocketException s => s.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown
-            or SocketError.OperationAborted or SocketError.Interrupted or SocketError.NotConnected,
-        ObjectDisposedException => true,
-        IOException { InnerException: { } inner } => IsDisconnect(inner),
         _ => false,
     };
 }

@@ -12,6 +12,8 @@ internal sealed class BlockingSocketIO : SocketIO
 {
     public BlockingSocketIO(Socket socket) : base(socket) => socket.Blocking = true;
 
+    public override bool BlocksCaller => true;
+
     public override ValueTask<Socket> AcceptAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

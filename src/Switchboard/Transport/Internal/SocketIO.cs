@@ -14,6 +14,9 @@ internal abstract class SocketIO
 
     public Socket Socket { get; }
 
+    /// <summary>True when every call blocks the calling thread until done (the threads and sequential models).</summary>
+    public virtual bool BlocksCaller => false;
+
     /// <summary>True when a receive should first wait for data with no buffer rented (idle connections then own none).</summary>
     public virtual bool WaitsBeforeRenting => false;
 
@@ -62,11 +65,12 @@ internal abstract class SocketIO
 
     protected void AbortNow()
     {
+        // No shutdown() before the close: it would send a FIN, and the peer would read a clean end of stream before
+        // the RST. A thread blocked in recv or send on this socket is still woken: when a blocking call holds the
+        // handle, .NET's Dispose disconnects the socket first (connect(AF_UNSPEC) on Linux, itself an RST).
         try
         {
             Socket.LingerState = new LingerOption(true, 0);
-            // shutdown first: on Linux a close() alone does not wake a thread blocked in recv on this socket.
-            Socket.Shutdown(SocketShutdown.Both);
         }
         catch (SocketException)
         {
