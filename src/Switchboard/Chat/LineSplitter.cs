@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Switchboard.Chat;
 
 /// <summary>
@@ -5,13 +7,15 @@ namespace Switchboard.Chat;
 /// CR LF for Enter, <c>nc</c> sends LF). A line longer than the limit is never returned in part: the overflow is
 /// reported once, as soon as the limit is passed, and the rest of that line is skipped up to its end, so memory stays
 /// at the limit whatever the peer sends. State survives buffer boundaries. A pure parser: not thread-safe.
+/// The line buffer is rented only while a line is in progress, so thousands of quiet members hold none.
 /// </summary>
 public sealed class LineSplitter
 {
     private const byte Cr = (byte)'\r';
     private const byte Lf = (byte)'\n';
 
-    private readonly byte[] _line;
+    private readonly int _maxLineBytes;
+    private byte[]? _line;
     private int _length;
     private bool _afterCr;
     private bool _discarding;
@@ -20,11 +24,11 @@ public sealed class LineSplitter
     public LineSplitter(int maxLineBytes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLineBytes, 1);
-        _line = new byte[maxLineBytes];
+        _maxLineBytes = maxLineBytes;
     }
 
     /// <summary>The longest line returned, in bytes, terminator excluded.</summary>
-    public int MaxLineBytes => _line.Length;
+    public int MaxLineBytes => _maxLineBytes;
 
     /// <summary>Bytes of the line in progress (0 while a too-long line is being skipped).</summary>
     public int PendingBytes => _length;
@@ -68,14 +72,15 @@ public sealed class LineSplitter
             return;
         }
 
-        if (_length + run.Length > _line.Length)
+        if (_length + run.Length > _maxLineBytes)
         {
             _discarding = true;
-            _length = 0;
+            ReturnLine();
             lines.Add(SplitLine.Overflow);
             return;
         }
 
+        _line ??= ArrayPool<byte>.Shared.Rent(_maxLineBytes);
         run.CopyTo(_line.AsSpan(_length));
         _length += run.Length;
     }
@@ -88,7 +93,18 @@ public sealed class LineSplitter
             return;
         }
 
-        lines.Add(new SplitLine(_line.AsSpan(0, _length).ToArray()));
+        lines.Add(new SplitLine(_line is null ? [] : _line.AsSpan(0, _length).ToArray()));
+        ReturnLine();
+    }
+
+    private void ReturnLine()
+    {
+        if (_line is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_line);
+            _line = null;
+        }
+
         _length = 0;
     }
 }
