@@ -12,6 +12,7 @@ public sealed class ServeCommandTests : IDisposable
         "--listen", "--model", "--max-connections", "--idle-timeout", "--drain", "--max-line", "--line-flush",
         "--tcp-nodelay", "--keepalive", "--reuse-address", "--send-buffer", "--receive-buffer", "--backlog",
         "--unix-mode", "--udp-reply-rate", "--log-level",
+        "--max-members", "--max-queue-messages", "--max-queue-bytes", "--max-line-rate", "--line-burst", // chat
     ];
 
     private readonly TempDirectory _dir = new();
