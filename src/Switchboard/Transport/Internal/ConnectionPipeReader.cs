@@ -12,6 +12,7 @@ namespace Switchboard.Transport.Internal;
 internal sealed class ConnectionPipeReader : PipeReader
 {
     private const int MinimumReceiveSize = 2048;
+    private const int MaximumReceiveSize = 64 * 1024;
 
     private readonly Pipe _pipe = new(new PipeOptions(pauseWriterThreshold: 0, useSynchronizationContext: false));
     private readonly SocketIO _io;
@@ -20,6 +21,8 @@ internal sealed class ConnectionPipeReader : PipeReader
     private bool _everythingExamined = true;
     private bool _endOfStream;
     private bool _cancelRequested;
+    private int _receiveSize = MinimumReceiveSize;
+    private bool _lastReceiveFilled;
 
     public ConnectionPipeReader(SocketIO io, Connection owner)
     {
@@ -85,13 +88,15 @@ internal sealed class ConnectionPipeReader : PipeReader
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask FillAsync(CancellationToken cancellationToken)
     {
-        if (_io.WaitsBeforeRenting)
+        // A read that filled its buffer probably left more behind: skip the wait (on the async engine a zero-byte
+        // receive, one more system call and thread hand-off) and read at once.
+        if (_io.WaitsBeforeRenting && !_lastReceiveFilled)
         {
             await _io.WaitForReadableAsync(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
         }
 
         var writer = _pipe.Writer;
-        var memory = writer.GetMemory(MinimumReceiveSize);
+        var memory = writer.GetMemory(_receiveSize);
         var received = await _io.ReceiveAsync(memory, cancellationToken).ConfigureAwait(false);
         if (received == 0)
         {
@@ -99,6 +104,13 @@ internal sealed class ConnectionPipeReader : PipeReader
             await writer.CompleteAsync().ConfigureAwait(false);
             return;
         }
+
+        // Bulk transfers grow the receive (a 64 KiB message in one or two calls instead of sixteen 4 KiB ones);
+        // small messages go back to the small size. Only a connection with data in flight holds the larger block.
+        _lastReceiveFilled = received == memory.Length;
+        _receiveSize = _lastReceiveFilled
+            ? Math.Min(_receiveSize * 2, MaximumReceiveSize)
+            : received <= MinimumReceiveSize ? MinimumReceiveSize : _receiveSize;
 
         writer.Advance(received);
         _owner.OnReceived(received);

@@ -11,8 +11,8 @@ namespace Switchboard.Transport.Internal;
 internal sealed class ReadinessSocketIO : SocketIO
 {
     private readonly SelectLoop _loop;
-    private readonly ReadinessWaiter _readable = new();
-    private readonly ReadinessWaiter _writable = new();
+    private readonly ReadinessRegistration _registration;
+    private readonly bool _isStream;
     private static readonly Action<object?, CancellationToken> OnReadCanceled = (io, token) => ((ReadinessSocketIO)io!).Canceled(forWrite: false, token);
     private static readonly Action<object?, CancellationToken> OnWriteCanceled = (io, token) => ((ReadinessSocketIO)io!).Canceled(forWrite: true, token);
     private CancellationToken _readToken;
@@ -23,8 +23,13 @@ internal sealed class ReadinessSocketIO : SocketIO
     public ReadinessSocketIO(Socket socket, SelectLoop loop) : base(socket)
     {
         _loop = loop;
+        _registration = new ReadinessRegistration(socket);
+        _isStream = socket.SocketType == SocketType.Stream;
         socket.Blocking = false;
     }
+
+    /// <summary>True: an idle connection waits for readiness with no buffer, and the loop reports it in the same turn.</summary>
+    public override bool WaitsBeforeRenting => true;
 
     public override async ValueTask<Socket> AcceptAsync(CancellationToken cancellationToken)
     {
@@ -36,7 +41,8 @@ internal sealed class ReadinessSocketIO : SocketIO
             }
             catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock)
             {
-                await WaitAsync(_readable, forWrite: false, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+                _registration.Readable.MaybeReady = false;
+                await WaitAsync(forWrite: false, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -49,15 +55,20 @@ internal sealed class ReadinessSocketIO : SocketIO
             var n = Socket.Receive(buffer.Span, SocketFlags.None, out var error);
             if (error == SocketError.Success)
             {
+                // A stream read that came back short drained the socket: the next edge reports new data. A full
+                // one (or a datagram) may have left some behind, and a FIN or error stays readable without a new edge.
+                _registration.Readable.MaybeReady = n == buffer.Length || !_isStream || _registration.PeerClosed;
                 return n;
             }
 
             if (error != SocketError.WouldBlock)
             {
+                _registration.Readable.MaybeReady = true;
                 throw new SocketException((int)error);
             }
 
-            await WaitAsync(_readable, forWrite: false, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+            _registration.Readable.MaybeReady = false;
+            await WaitAsync(forWrite: false, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -78,7 +89,8 @@ internal sealed class ReadinessSocketIO : SocketIO
                 throw new SocketException((int)error);
             }
 
-            await WaitAsync(_writable, forWrite: true, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+            _registration.Writable.MaybeReady = false;
+            await WaitAsync(forWrite: true, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -92,7 +104,8 @@ internal sealed class ReadinessSocketIO : SocketIO
             }
             catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock)
             {
-                await WaitAsync(_readable, forWrite: false, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+                _registration.Readable.MaybeReady = false;
+                await WaitAsync(forWrite: false, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -111,7 +124,7 @@ internal sealed class ReadinessSocketIO : SocketIO
     }
 
     public override ValueTask<bool> WaitForReadableAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
-        WaitAsync(_readable, forWrite: false, timeout, cancellationToken);
+        WaitAsync(forWrite: false, timeout, cancellationToken);
 
     public override void Close()
     {
@@ -127,7 +140,7 @@ internal sealed class ReadinessSocketIO : SocketIO
         AbortNow();
     });
 
-    private ValueTask<bool> WaitAsync(ReadinessWaiter waiter, bool forWrite, TimeSpan timeout, CancellationToken cancellationToken)
+    private ValueTask<bool> WaitAsync(bool forWrite, TimeSpan timeout, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (SelectLoop.IsDisposed(Socket))
@@ -140,7 +153,7 @@ internal sealed class ReadinessSocketIO : SocketIO
             Watch(forWrite, cancellationToken);
         }
 
-        return _loop.WaitAsync(Socket, waiter, forWrite, timeout);
+        return _loop.WaitAsync(_registration, forWrite, timeout);
     }
 
     // One registration per direction, kept while calls reuse the token (a connection passes its abort token to every
@@ -162,7 +175,7 @@ internal sealed class ReadinessSocketIO : SocketIO
     private void Canceled(bool forWrite, CancellationToken token) => _loop.Execute(() =>
     {
         // Only a wait that is pending under this very token ends; a token a later wait no longer uses is ignored.
-        var (watched, waiter) = forWrite ? (_writeToken, _writable) : (_readToken, _readable);
+        var (watched, waiter) = forWrite ? (_writeToken, _registration.Writable) : (_readToken, _registration.Readable);
         if (watched == token && waiter.IsPending)
         {
             _loop.Unregister(Socket, new OperationCanceledException(token));

@@ -16,6 +16,14 @@ internal sealed class ReadinessWaiter : IValueTaskSource<bool>
 
     public short Version => _core.Version;
 
+    /// <summary>
+    /// Under epoll (edge-triggered), "the socket may be ready": set by every event and by the socket's owner after a
+    /// call that may have left data behind; cleared only when a call says otherwise (it would block, or a stream read
+    /// came back short). A wait that finds it set completes at once, so an edge is never lost, even when a wait only
+    /// checked readiness and nothing was read; at worst the caller tries once for nothing.
+    /// </summary>
+    public bool MaybeReady { get; set; }
+
     public ValueTask<bool> Arm()
     {
         _core.Reset();
@@ -24,6 +32,13 @@ internal sealed class ReadinessWaiter : IValueTaskSource<bool>
     }
 
     public void SetTimeout(Timer timer) => _timeout = timer;
+
+    /// <summary>An epoll event: remembers the readiness and completes the pending wait, if any.</summary>
+    public void Signal()
+    {
+        MaybeReady = true;
+        Complete(true);
+    }
 
     public void Complete(bool ready)
     {

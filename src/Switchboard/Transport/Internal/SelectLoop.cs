@@ -4,17 +4,25 @@ using System.Net.Sockets;
 namespace Switchboard.Transport.Internal;
 
 /// <summary>
-/// A single-threaded event loop in the shape of asyncio: one thread waits on socket readiness with
+/// A single-threaded event loop in the shape of asyncio: one thread waits on socket readiness and runs every
+/// continuation itself. On Linux it waits with epoll (each socket registered once, edge-triggered, and a wake-up
+/// costs O(ready sockets)); elsewhere with
 /// <see cref="Socket.Select(System.Collections.IList, System.Collections.IList, System.Collections.IList, int)"/>
-/// (poll(2) underneath, so no 1,024-descriptor ceiling) and runs every continuation itself. It is also the thread's
-/// <see cref="SynchronizationContext"/>: work awaited elsewhere (a timer, a Task.Delay) comes back to this thread,
-/// woken through a loopback datagram socket. All sockets registered here are touched only on this thread.
+/// over the sockets with a pending wait (poll(2) underneath). Neither has a 1,024-descriptor ceiling. It is also the
+/// thread's <see cref="SynchronizationContext"/>: work awaited elsewhere (a timer, a Task.Delay) comes back to this
+/// thread, woken through a loopback datagram socket. All sockets registered here are touched only on this thread.
 /// </summary>
 internal sealed class SelectLoop : SynchronizationContext, IDisposable
 {
     private readonly Thread _thread;
     private readonly Socket _wake;
     private readonly Lock _postedLock = new();
+    private const int WakeSlot = 0;
+
+    private readonly EpollSet? _epoll;
+    private readonly Dictionary<Socket, ReadinessRegistration> _registered = [];
+    private readonly List<ReadinessRegistration?> _slots = [null]; // slot 0 is the wake socket
+    private readonly Stack<int> _freeSlots = new();
     private readonly Dictionary<Socket, ReadinessWaiter> _readers = [];
     private readonly Dictionary<Socket, ReadinessWaiter> _writers = [];
     private readonly List<Socket> _readList = [];
@@ -31,6 +39,12 @@ internal sealed class SelectLoop : SynchronizationContext, IDisposable
         _wake.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         _wake.Connect(_wake.LocalEndPoint!);
         _wake.Blocking = false;
+        if (OperatingSystem.IsLinux())
+        {
+            _epoll = new EpollSet();
+            _epoll.Add(_wake.Handle, WakeSlot);
+        }
+
         _thread = new Thread(Run) { IsBackground = true, Name = name };
         _thread.Start();
     }
@@ -110,11 +124,34 @@ internal sealed class SelectLoop : SynchronizationContext, IDisposable
         }
     }
 
-    /// <summary>Waits on the loop thread until <paramref name="socket"/> is ready; false when the timeout passed first.</summary>
-    public ValueTask<bool> WaitAsync(Socket socket, ReadinessWaiter waiter, bool forWrite, TimeSpan timeout)
+    /// <summary>
+    /// Waits on the loop thread until the socket of <paramref name="registration"/> is ready; false when the timeout
+    /// passed first. Under epoll it completes at once when the socket may be ready already (see
+    /// <see cref="ReadinessWaiter.MaybeReady"/>): callers clear that flag when a call would block.
+    /// </summary>
+    public ValueTask<bool> WaitAsync(ReadinessRegistration registration, bool forWrite, TimeSpan timeout)
     {
+        var waiter = forWrite ? registration.Writable : registration.Readable;
+        var socket = registration.Socket;
+        if (_epoll is not null)
+        {
+            if (registration.Slot == 0)
+            {
+                AddToEpoll(registration); // adding reports readiness that is already there
+            }
+
+            if (waiter.MaybeReady)
+            {
+                return new ValueTask<bool>(true);
+            }
+        }
+        else
+        {
+            _registered[socket] = registration;
+            (forWrite ? _writers : _readers)[socket] = waiter;
+        }
+
         var pending = waiter.Arm();
-        (forWrite ? _writers : _readers)[socket] = waiter;
         if (timeout != Timeout.InfiniteTimeSpan)
         {
             var version = waiter.Version;
@@ -128,15 +165,29 @@ internal sealed class SelectLoop : SynchronizationContext, IDisposable
     /// <summary>Forgets <paramref name="socket"/>: pending waits end with <paramref name="error"/>. Loop thread only.</summary>
     public void Unregister(Socket socket, Exception error)
     {
-        if (_readers.Remove(socket, out var reader))
+        _readers.Remove(socket);
+        _writers.Remove(socket);
+        if (!_registered.Remove(socket, out var registration))
         {
-            reader.Fail(error);
+            return;
         }
 
-        if (_writers.Remove(socket, out var writer))
+        if (registration.Slot != 0)
         {
-            writer.Fail(error);
+            if (!IsDisposed(socket))
+            {
+                _epoll!.Remove(socket.Handle); // a closed descriptor has left the epoll set already
+            }
+
+            _slots[registration.Slot] = null;
+            _freeSlots.Push(registration.Slot);
+            registration.Slot = 0;
         }
+
+        registration.Readable.MaybeReady = false;
+        registration.Writable.MaybeReady = false;
+        registration.Readable.Fail(error);
+        registration.Writable.Fail(error);
     }
 
     public void Dispose()
@@ -156,7 +207,11 @@ internal sealed class SelectLoop : SynchronizationContext, IDisposable
             return;
         }
 
-        (forWrite ? _writers : _readers).Remove(socket);
+        if (_epoll is null)
+        {
+            (forWrite ? _writers : _readers).Remove(socket);
+        }
+
         waiter.Complete(false);
     }
 
@@ -175,31 +230,62 @@ internal sealed class SelectLoop : SynchronizationContext, IDisposable
         }
 
         var closing = new SocketException((int)SocketError.OperationAborted);
-        foreach (var socket in _readers.Keys.Concat(_writers.Keys).ToList())
+        foreach (var socket in _registered.Keys.ToList())
         {
             Unregister(socket, closing);
         }
 
         RunPosted();
+        _epoll?.Dispose();
         _wake.Dispose();
+    }
+
+    private void AddToEpoll(ReadinessRegistration registration)
+    {
+        var slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : _slots.Count;
+        if (!_epoll!.Add(registration.Socket.Handle, slot))
+        {
+            _freeSlots.Push(slot);
+            throw new SocketException((int)SocketError.OperationAborted);
+        }
+
+        if (slot == _slots.Count)
+        {
+            _slots.Add(registration);
+        }
+        else
+        {
+            _slots[slot] = registration;
+        }
+
+        registration.Slot = slot;
+        _registered[registration.Socket] = registration;
+    }
+
+    private bool HasPosted()
+    {
+        lock (_postedLock)
+        {
+            return _posted.Count > 0;
+        }
     }
 
     private void WaitForReadiness()
     {
+        if (_epoll is not null)
+        {
+            WaitWithEpoll(_epoll);
+            return;
+        }
+
         _readList.Clear();
         _readList.Add(_wake);
         _readList.AddRange(_readers.Keys);
         _writeList.Clear();
         _writeList.AddRange(_writers.Keys);
-        bool hasPosted;
-        lock (_postedLock)
-        {
-            hasPosted = _posted.Count > 0;
-        }
-
         try
         {
-            Socket.Select(_readList, _writeList.Count > 0 ? _writeList : null, null, hasPosted ? 0 : -1);
+            Socket.Select(_readList, _writeList.Count > 0 ? _writeList : null, null, HasPosted() ? 0 : -1);
         }
         catch (ObjectDisposedException)
         {
@@ -230,12 +316,48 @@ internal sealed class SelectLoop : SynchronizationContext, IDisposable
         }
     }
 
-    private static void DropDisposed(Dictionary<Socket, ReadinessWaiter> waiters)
+    private void WaitWithEpoll(EpollSet epoll)
+    {
+        var count = epoll.Wait(HasPosted() ? 0 : -1);
+        for (var i = 0; i < count; i++)
+        {
+            var slot = epoll.SlotAt(i);
+            if (slot == WakeSlot)
+            {
+                DrainWake();
+                continue;
+            }
+
+            // A continuation run by an earlier event may have unregistered this one (null) or reused its slot: a
+            // stray signal then only makes the new owner try once for nothing.
+            if (slot >= _slots.Count || _slots[slot] is not { } registration)
+            {
+                continue;
+            }
+
+            var events = epoll.EventsAt(i);
+            if ((events & (EpollSet.Error | EpollSet.HangUp | EpollSet.ReadHangUp)) != 0)
+            {
+                registration.PeerClosed = true;
+            }
+
+            if ((events & (EpollSet.In | EpollSet.Error | EpollSet.HangUp | EpollSet.ReadHangUp)) != 0)
+            {
+                registration.Readable.Signal();
+            }
+
+            if ((events & (EpollSet.Out | EpollSet.Error | EpollSet.HangUp)) != 0)
+            {
+                registration.Writable.Signal();
+            }
+        }
+    }
+
+    private void DropDisposed(Dictionary<Socket, ReadinessWaiter> waiters)
     {
         foreach (var socket in waiters.Keys.Where(IsDisposed).ToList())
         {
-            waiters.Remove(socket, out var waiter);
-            waiter!.Fail(new ObjectDisposedException(nameof(Socket)));
+            Unregister(socket, new ObjectDisposedException(nameof(Socket)));
         }
     }
 
