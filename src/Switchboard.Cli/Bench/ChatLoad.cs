@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 using HdrHistogram;
+using Switchboard.Transport.Internal;
 
 namespace Switchboard.Cli.Bench;
 
@@ -102,7 +103,7 @@ internal sealed class ChatLoad : IBenchRun
 
     private ChatSummary Run(CancellationToken stop)
     {
-        using var epoll = new Epoll();
+        using var epoll = new EpollSet(1024);
         try
         {
             var joinStart = BenchClock.Now;
@@ -154,7 +155,7 @@ internal sealed class ChatLoad : IBenchRun
         }
     }
 
-    private void Join(Epoll epoll, CancellationToken stop)
+    private void Join(EpollSet epoll, CancellationToken stop)
     {
         var firstSender = _options.Members - _options.Senders;
         for (var i = 0; i < _options.Members && !stop.IsCancellationRequested; i++)
@@ -176,19 +177,22 @@ internal sealed class ChatLoad : IBenchRun
 
             var member = new ChatMember(socket, i, samples: i % SampleEvery == 0, sends: i >= firstSender);
             _members.Add(member);
-            epoll.Add(member.Handle, Epoll.In | Epoll.ReadHangUp | Epoll.EdgeTriggered, i);
+            if (!epoll.Add(member.Handle, EpollSet.In | EpollSet.ReadHangUp | EpollSet.EdgeTriggered, i))
+            {
+                throw new InvalidOperationException("epoll_ctl(ADD) failed");
+            }
             Volatile.Write(ref _joined, _joined + 1);
             Poll(epoll, 0);
         }
     }
 
-    private void Poll(Epoll epoll, int timeoutMilliseconds)
+    private void Poll(EpollSet epoll, int timeoutMilliseconds)
     {
         var ready = epoll.Wait(timeoutMilliseconds);
         var now = BenchClock.Now;
         for (var e = 0; e < ready; e++)
         {
-            var member = _members[epoll.TagAt(e)];
+            var member = _members[epoll.SlotAt(e)];
             if (!member.Dropped && !member.Receive(this, _scratch, now))
             {
                 Drop(epoll, member);
@@ -196,7 +200,7 @@ internal sealed class ChatLoad : IBenchRun
         }
     }
 
-    private void Drop(Epoll epoll, ChatMember member)
+    private void Drop(EpollSet epoll, ChatMember member)
     {
         epoll.Remove(member.Handle);
         Volatile.Write(ref _dropped, _dropped + 1);

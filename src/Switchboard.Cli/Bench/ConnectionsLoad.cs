@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Sockets;
+using Switchboard.Transport.Internal;
 
 namespace Switchboard.Cli.Bench;
 
@@ -118,13 +119,16 @@ internal sealed class ConnectionsLoad : IBenchRun
 
     private void Hold(CancellationToken stop)
     {
-        using var epoll = new Epoll();
+        using var epoll = new EpollSet(1024);
         for (var i = 0; i < _sockets.Length; i++)
         {
             if (_sockets[i] is { } socket)
             {
                 socket.Blocking = false;
-                epoll.Add(socket.Handle, Epoll.In | Epoll.ReadHangUp | Epoll.EdgeTriggered, i);
+                if (!epoll.Add(socket.Handle, EpollSet.In | EpollSet.ReadHangUp | EpollSet.EdgeTriggered, i))
+                {
+                    throw new InvalidOperationException("epoll_ctl(ADD) failed");
+                }
             }
         }
 
@@ -135,7 +139,7 @@ internal sealed class ConnectionsLoad : IBenchRun
             var ready = epoll.Wait(50);
             for (var e = 0; e < ready; e++)
             {
-                var index = epoll.TagAt(e);
+                var index = epoll.SlotAt(e);
                 var socket = _sockets[index]!;
                 while (true)
                 {

@@ -1,4 +1,5 @@
 using HdrHistogram;
+using Switchboard.Transport.Internal;
 
 namespace Switchboard.Cli.Bench;
 
@@ -61,10 +62,13 @@ internal sealed class EchoWorker
     {
         try
         {
-            using var epoll = new Epoll();
+            using var epoll = new EpollSet(1024);
             for (var i = 0; i < _clients.Count; i++)
             {
-                epoll.Add(_clients[i].Handle, Epoll.In | Epoll.Out | Epoll.ReadHangUp | Epoll.EdgeTriggered, i);
+                if (!epoll.Add(_clients[i].Handle, EpollSet.In | EpollSet.Out | EpollSet.ReadHangUp | EpollSet.EdgeTriggered, i))
+                {
+                    throw new InvalidOperationException("epoll_ctl(ADD) failed");
+                }
                 Pump(epoll, _clients[i]);
             }
 
@@ -73,7 +77,7 @@ internal sealed class EchoWorker
                 var ready = epoll.Wait(10);
                 for (var e = 0; e < ready; e++)
                 {
-                    Pump(epoll, _clients[epoll.TagAt(e)]);
+                    Pump(epoll, _clients[epoll.SlotAt(e)]);
                 }
             }
 
@@ -90,7 +94,7 @@ internal sealed class EchoWorker
         }
     }
 
-    private void Pump(Epoll epoll, EchoClient client)
+    private void Pump(EpollSet epoll, EchoClient client)
     {
         if (client.Failure is not null || client.Pump(this, _receiveBuffer, sending: true))
         {

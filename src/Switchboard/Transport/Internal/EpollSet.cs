@@ -5,7 +5,8 @@ namespace Switchboard.Transport.Internal;
 
 /// <summary>
 /// Linux epoll for the <see cref="SelectLoop"/>: sockets are registered once, edge-triggered, tagged with a slot
-/// number, and a wait returns only the ready ones, so a wake-up costs O(ready) rather than O(registered).
+/// number, and a wait returns only the ready ones, so a wake-up costs O(ready) rather than O(registered). The
+/// <c>switchboard bench</c> load generator drives its client sockets with it too, for the same reason.
 /// </summary>
 internal sealed partial class EpollSet : IDisposable
 {
@@ -14,7 +15,7 @@ internal sealed partial class EpollSet : IDisposable
     public const uint Error = 0x008;
     public const uint HangUp = 0x010;
     public const uint ReadHangUp = 0x2000;
-    private const uint EdgeTriggered = 1u << 31;
+    public const uint EdgeTriggered = 1u << 31;
     private const int CtlAdd = 1;
     private const int CtlDelete = 2;
 
@@ -28,6 +29,11 @@ internal sealed partial class EpollSet : IDisposable
 
     public EpollSet(int capacity = 512)
     {
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new PlatformNotSupportedException("epoll is Linux only");
+        }
+
         _fd = epoll_create1(0x80000); // EPOLL_CLOEXEC
         if (_fd < 0)
         {
@@ -38,11 +44,14 @@ internal sealed partial class EpollSet : IDisposable
     }
 
     /// <summary>Watches <paramref name="fd"/> for input and output, edge-triggered; false when the descriptor is gone.</summary>
-    public bool Add(nint fd, int slot)
+    public bool Add(nint fd, int slot) => Add(fd, In | Out | ReadHangUp | EdgeTriggered, slot);
+
+    /// <summary>Watches <paramref name="fd"/> for <paramref name="events"/>, tagged with <paramref name="slot"/>; false when the descriptor is gone.</summary>
+    public bool Add(nint fd, uint events, int slot)
     {
         Span<byte> entry = stackalloc byte[16];
         entry.Clear();
-        BinaryPrimitives.WriteUInt32LittleEndian(entry, In | Out | ReadHangUp | EdgeTriggered);
+        BinaryPrimitives.WriteUInt32LittleEndian(entry, events);
         BinaryPrimitives.WriteUInt64LittleEndian(entry[DataOffset..], (ulong)slot);
         return epoll_ctl(_fd, CtlAdd, (int)fd, ref MemoryMarshal.GetReference(entry)) == 0;
     }
