@@ -33,11 +33,12 @@ internal static class ServeCommand
         };
         var model = new Option<string>("--model", "-m")
         {
-            Description = "Concurrency model: async (thread pool, scalable), sequential (one connection at a time), "
-                + "threads (a thread per connection), select (one thread, readiness loop)",
+            Description = "Concurrency model: async (event loops, half the cores; scalable), sequential (one connection at a "
+                + "time), threads (a thread per connection), select (one thread, readiness loop)",
             DefaultValueFactory = _ => "async",
         };
         model.AcceptOnlyFromAmong(Models);
+        var asyncLoops = new Option<int>("--async-loops") { Description = "Event-loop threads of the async model on Linux (0 = half the cores, at least 1)", DefaultValueFactory = _ => 0 };
         var maxConnections = new Option<int>("--max-connections") { Description = "Most connections served at once; more are closed at accept", DefaultValueFactory = _ => 1024 };
         var idleTimeout = new Option<string>("--idle-timeout") { Description = "Close a connection idle this long (ms, s, m, h; 0 = off)", DefaultValueFactory = _ => "5m" };
         var drain = new Option<string>("--drain") { Description = "On SIGTERM or Ctrl-C, let live connections finish this long, then abort them", DefaultValueFactory = _ => "5s" };
@@ -58,7 +59,7 @@ internal static class ServeCommand
 
         var command = new Command("serve", "Serve a classic service or the telnet chat over TCP, UDP and Unix sockets. Prints 'listening on URI' per listener on stdout; logs go to stderr.")
         {
-            service, listen, model, maxConnections, idleTimeout, drain, maxLine, lineFlush, noDelay, keepAlive,
+            service, listen, model, asyncLoops, maxConnections, idleTimeout, drain, maxLine, lineFlush, noDelay, keepAlive,
             reuseAddress, sendBuffer, receiveBuffer, backlog, unixMode, replyRate, replyBurst, logLevel,
         };
         foreach (var option in chat.All)
@@ -78,6 +79,7 @@ internal static class ServeCommand
             var options = new ServerOptions
             {
                 Model = Enum.Parse<ConcurrencyModel>(parse.GetValue(model)!, ignoreCase: true),
+                AsyncLoops = NonNegative(parse.GetValue(asyncLoops), "--async-loops"),
                 MaxConnections = Positive(parse.GetValue(maxConnections), "--max-connections"),
                 IdleTimeout = Duration(parse.GetValue(idleTimeout)!, "--idle-timeout"),
                 DrainTimeout = Duration(parse.GetValue(drain)!, "--drain"),

@@ -13,6 +13,14 @@ public sealed class ServerOptions
     public ConcurrencyModel Model { get; set; } = ConcurrencyModel.Async;
 
     /// <summary>
+    /// Under <see cref="ConcurrencyModel.Async"/> on Linux, how many event-loop threads serve the connections (each
+    /// connection stays on one, and its handler's code runs there); 0, the default, means half the processors, at
+    /// least one.
+    /// Ignored by the other models and on other systems.
+    /// </summary>
+    public int AsyncLoops { get; set; }
+
+    /// <summary>
     /// Most stream connections served at once. Defaults to 1024 (Redis allows 10,000, ncat 100). Beyond it a new
     /// connection is accepted and closed at once, logged and counted as rejected.
     /// </summary>
@@ -48,6 +56,7 @@ public sealed class ServerOptions
     public void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConnections, 1, nameof(MaxConnections));
+        ArgumentOutOfRangeException.ThrowIfNegative(AsyncLoops, nameof(AsyncLoops));
         ArgumentOutOfRangeException.ThrowIfLessThan(IdleTimeout, TimeSpan.Zero, nameof(IdleTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThan(DrainTimeout, TimeSpan.Zero, nameof(DrainTimeout));
         ArgumentOutOfRangeException.ThrowIfNegative(DatagramReplyRate, nameof(DatagramReplyRate));

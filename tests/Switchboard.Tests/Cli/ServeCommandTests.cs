@@ -9,7 +9,7 @@ public sealed class ServeCommandTests : IDisposable
 {
     private static readonly string[] ServeOptions =
     [
-        "--listen", "--model", "--max-connections", "--idle-timeout", "--drain", "--max-line", "--line-flush",
+        "--listen", "--model", "--async-loops", "--max-connections", "--idle-timeout", "--drain", "--max-line", "--line-flush",
         "--tcp-nodelay", "--keepalive", "--reuse-address", "--send-buffer", "--receive-buffer", "--backlog",
         "--unix-mode", "--udp-reply-rate", "--udp-reply-burst", "--log-level",
         "--max-members", "--max-line-rate", "--line-burst", "--max-queue-bytes", "--max-queue-messages",

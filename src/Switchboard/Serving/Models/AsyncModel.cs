@@ -5,20 +5,45 @@ using Switchboard.Transport.Internal;
 
 namespace Switchboard.Serving.Models;
 
-/// <summary>async/await on the thread pool, with the runtime's epoll engine underneath: the scalable default.</summary>
-internal sealed class AsyncModel(ServerCore core) : ModelRunner(core)
+/// <summary>
+/// async/await, the scalable default. On Linux each connection belongs to one of a few event loops (epoll, one per
+/// processor by default), which does its non-blocking calls and runs its handler's code, like the select model with
+/// more than one thread: a message costs no thread hand-off. Elsewhere the runtime's socket engine with handlers on
+/// the thread pool. Listeners accept on the runtime's engine either way, and datagrams are served there.
+/// </summary>
+internal sealed class AsyncModel : ModelRunner
 {
-    private readonly List<Task> _loops = [];
+    private readonly List<Task> _listenerLoops = [];
+    private readonly SelectLoop[] _ioLoops;
+    private int _nextLoop = -1;
 
-    public override Task Completion => Task.WhenAll(_loops);
+    public AsyncModel(ServerCore core, int ioLoops) : base(core)
+    {
+        var count = OperatingSystem.IsLinux() ? (ioLoops > 0 ? ioLoops : DefaultLoopCount) : 0;
+        _ioLoops = new SelectLoop[count];
+        for (var i = 0; i < count; i++)
+        {
+            _ioLoops[i] = new SelectLoop($"switchboard-io-{i}");
+        }
+    }
+
+    /// <summary>
+    /// Half the processors, at least one: the other half is left to the thread pool, the runtime's socket engine
+    /// (accepts, timers, sockets a handler opens), the GC, and often a client on the same machine. On 2 cores with
+    /// the load generator local, a second loop cost 40 % of the echo rate; <c>epoll_echo -t 2</c> loses the same
+    /// to <c>-t 1</c> there (docs/performance.md).
+    /// </summary>
+    public static int DefaultLoopCount => Math.Max(1, Environment.ProcessorCount / 2);
+
+    public override Task Completion => Task.WhenAll(_listenerLoops);
 
     public override void Start(IReadOnlyList<Listener> listeners)
     {
         foreach (var listener in listeners)
         {
             var io = new AsyncSocketIO(listener.Socket);
-            _loops.Add(listener.Kind.IsStream()
-                ? Task.Run(() => Core.AcceptLoopAsync(listener, io, socket => new AsyncSocketIO(socket), Dispatch))
+            _listenerLoops.Add(listener.Kind.IsStream()
+                ? Task.Run(() => Core.AcceptLoopAsync(listener, io, ConnectionIO, Dispatch))
                 : Task.Run(() => Core.DatagramLoopAsync(listener, io)));
         }
     }
@@ -31,10 +56,39 @@ internal sealed class AsyncModel(ServerCore core) : ModelRunner(core)
         }
     }
 
+    public override void Dispose()
+    {
+        foreach (var loop in _ioLoops)
+        {
+            loop.Dispose();
+        }
+
+        base.Dispose();
+    }
+
+    private SocketIO ConnectionIO(System.Net.Sockets.Socket socket)
+    {
+        if (_ioLoops.Length == 0)
+        {
+            return new AsyncSocketIO(socket);
+        }
+
+        var next = (uint)Interlocked.Increment(ref _nextLoop);
+        return new ReadinessSocketIO(socket, _ioLoops[next % (uint)_ioLoops.Length]);
+    }
+
     private ValueTask Dispatch(Connection connection)
     {
         // Off the accept loop at once, so a slow handler start never delays the next accept (Kestrel does the same).
-        ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.Core.RunConnectionAsync(state.connection), (Core, connection), preferLocal: false);
+        if (connection.IO is ReadinessSocketIO io)
+        {
+            io.Loop.Post(_ => _ = Core.RunConnectionAsync(connection), null);
+        }
+        else
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.Core.RunConnectionAsync(state.connection), (Core, connection), preferLocal: false);
+        }
+
         return ValueTask.CompletedTask;
     }
 }

@@ -14,12 +14,12 @@ internal abstract class ModelRunner(ServerCore core) : IDisposable
     /// <summary>Completes when every listener's loop has ended.</summary>
     public abstract Task Completion { get; }
 
-    public static ModelRunner Create(ConcurrencyModel model, ServerCore core) => model switch
+    public static ModelRunner Create(ServerOptions options, ServerCore core) => options.Model switch
     {
         ConcurrencyModel.Sequential => new SequentialModel(core),
         ConcurrencyModel.Threads => new ThreadPerConnectionModel(core),
         ConcurrencyModel.Select => new SelectModel(core),
-        _ => new AsyncModel(core),
+        _ => new AsyncModel(core, options.AsyncLoops),
     };
 
     public abstract void Start(IReadOnlyList<Listener> listeners);

@@ -6,7 +6,9 @@ namespace Switchboard.Transport.Internal;
 
 /// <summary>
 /// Non-blocking calls on a <see cref="SelectLoop"/>'s thread: try the call, and when it would block, wait for the
-/// loop to see the socket ready and try again. The select model, and the listeners of the sequential model.
+/// loop to see the socket ready and try again. The select model, the async model's connections on Linux, and the
+/// listeners of the sequential model. A call made on another thread moves to the loop first (see
+/// <see cref="SelectLoop.Enter"/>), so the readiness flags and waits are only ever touched by the loop.
 /// </summary>
 internal sealed class ReadinessSocketIO : SocketIO
 {
@@ -28,11 +30,15 @@ internal sealed class ReadinessSocketIO : SocketIO
         socket.Blocking = false;
     }
 
+    /// <summary>The loop that owns this socket.</summary>
+    public SelectLoop Loop => _loop;
+
     /// <summary>True: an idle connection waits for readiness with no buffer, and the loop reports it in the same turn.</summary>
     public override bool WaitsBeforeRenting => true;
 
     public override async ValueTask<Socket> AcceptAsync(CancellationToken cancellationToken)
     {
+        await _loop.Enter();
         while (true)
         {
             try
@@ -50,6 +56,7 @@ internal sealed class ReadinessSocketIO : SocketIO
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
+        await _loop.Enter();
         while (true)
         {
             var n = Socket.Receive(buffer.Span, SocketFlags.None, out var error);
@@ -75,6 +82,7 @@ internal sealed class ReadinessSocketIO : SocketIO
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask SendAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
     {
+        await _loop.Enter();
         while (!buffer.IsEmpty)
         {
             var n = Socket.Send(buffer.Span, SocketFlags.None, out var error);
@@ -96,6 +104,7 @@ internal sealed class ReadinessSocketIO : SocketIO
 
     public override async ValueTask<int> ReceiveFromAsync(Memory<byte> buffer, SocketAddress sender, CancellationToken cancellationToken)
     {
+        await _loop.Enter();
         while (true)
         {
             try
@@ -112,6 +121,7 @@ internal sealed class ReadinessSocketIO : SocketIO
 
     public override ValueTask<bool> SendToAsync(ReadOnlyMemory<byte> buffer, SocketAddress target, CancellationToken cancellationToken)
     {
+        // No readiness state is touched: a datagram that would block is dropped, on whichever thread.
         try
         {
             Socket.SendTo(buffer.Span, SocketFlags.None, target);
@@ -124,14 +134,14 @@ internal sealed class ReadinessSocketIO : SocketIO
     }
 
     public override ValueTask<bool> WaitForReadableAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
-        WaitAsync(forWrite: false, timeout, cancellationToken);
+        _loop.IsOnLoopThread ? WaitAsync(forWrite: false, timeout, cancellationToken) : WaitForReadableElsewhereAsync(timeout, cancellationToken);
 
-    public override void Close()
+    public override void Close() => _loop.Execute(() =>
     {
         StopWatching();
         _loop.Unregister(Socket, new ObjectDisposedException(nameof(Socket)));
         base.Close();
-    }
+    });
 
     public override void Abort() => _loop.Execute(() =>
     {
@@ -139,6 +149,12 @@ internal sealed class ReadinessSocketIO : SocketIO
         _loop.Unregister(Socket, new SocketException((int)SocketError.OperationAborted));
         AbortNow();
     });
+
+    private async ValueTask<bool> WaitForReadableElsewhereAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await _loop.Enter();
+        return await WaitAsync(forWrite: false, timeout, cancellationToken).ConfigureAwait(false);
+    }
 
     private ValueTask<bool> WaitAsync(bool forWrite, TimeSpan timeout, CancellationToken cancellationToken)
     {

@@ -32,6 +32,7 @@ internal sealed class SelectLoop : SynchronizationContext, IDisposable
     private List<(SendOrPostCallback Callback, object? State)> _running = [];
     private int _wakePending;
     private volatile bool _stopped;
+    private volatile bool _ended;
 
     public SelectLoop(string name)
     {
@@ -53,6 +54,13 @@ internal sealed class SelectLoop : SynchronizationContext, IDisposable
     public Action<Exception>? UnhandledException { get; set; }
 
     public bool IsOnLoopThread => Thread.CurrentThread == _thread;
+
+    /// <summary>
+    /// <c>await loop.Enter()</c> continues on the loop thread: at once when already there, else posted. Socket calls
+    /// that arrive from another thread (a handler that used <c>ConfigureAwait(false)</c>) move here first, because
+    /// the loop owns the readiness state of its sockets.
+    /// </summary>
+    public LoopEntry Enter() => new(this);
 
     public override SynchronizationContext CreateCopy() => this;
 
@@ -111,10 +119,10 @@ internal sealed class SelectLoop : SynchronizationContext, IDisposable
         }
     }
 
-    /// <summary>Runs <paramref name="action"/> on the loop thread; at once when already there.</summary>
+    /// <summary>Runs <paramref name="action"/> on the loop thread; at once when already there or when the loop has ended.</summary>
     public void Execute(Action action)
     {
-        if (IsOnLoopThread)
+        if (IsOnLoopThread || _ended)
         {
             action();
         }
@@ -235,6 +243,8 @@ internal sealed class SelectLoop : SynchronizationContext, IDisposable
             Unregister(socket, closing);
         }
 
+        RunPosted();
+        _ended = true; // from now on Execute runs its work on the caller's thread: nobody is left to run it here
         RunPosted();
         _epoll?.Dispose();
         _wake.Dispose();
