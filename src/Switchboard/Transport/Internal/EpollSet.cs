@@ -18,6 +18,7 @@ internal sealed partial class EpollSet : IDisposable
     public const uint EdgeTriggered = 1u << 31;
     private const int CtlAdd = 1;
     private const int CtlDelete = 2;
+    private const int CtlModify = 3;
 
     // struct epoll_event is packed on x86-64 (12 bytes, data at offset 4) and naturally aligned elsewhere (16 bytes,
     // data at offset 8), so entries are read and written as bytes rather than through one struct layout.
@@ -54,6 +55,16 @@ internal sealed partial class EpollSet : IDisposable
         BinaryPrimitives.WriteUInt32LittleEndian(entry, events);
         BinaryPrimitives.WriteUInt64LittleEndian(entry[DataOffset..], (ulong)slot);
         return epoll_ctl(_fd, CtlAdd, (int)fd, ref MemoryMarshal.GetReference(entry)) == 0;
+    }
+
+    /// <summary>Changes what <paramref name="fd"/> is watched for; false when the descriptor is gone.</summary>
+    public bool Modify(nint fd, uint events, int slot)
+    {
+        Span<byte> entry = stackalloc byte[16];
+        entry.Clear();
+        BinaryPrimitives.WriteUInt32LittleEndian(entry, events);
+        BinaryPrimitives.WriteUInt64LittleEndian(entry[DataOffset..], (ulong)slot);
+        return epoll_ctl(_fd, CtlModify, (int)fd, ref MemoryMarshal.GetReference(entry)) == 0;
     }
 
     /// <summary>Stops watching <paramref name="fd"/>; call before it is closed so a reused descriptor is not confused.</summary>

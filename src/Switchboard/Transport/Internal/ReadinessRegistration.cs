@@ -20,6 +20,12 @@ internal sealed class ReadinessRegistration(Socket socket)
     /// </summary>
     public bool PeerClosed { get; set; }
 
+    /// <summary>
+    /// True once epoll watches the socket for output too. A socket starts watched for input only: with output
+    /// watched, every ACK that frees send space would queue one more event, and most sends never wait.
+    /// </summary>
+    public bool WatchesOutput { get; set; }
+
     /// <summary>The epoll tag; 0 while not registered with epoll.</summary>
     public int Slot { get; set; }
 }

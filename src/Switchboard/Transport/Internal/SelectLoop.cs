@@ -18,6 +18,7 @@ internal sealed class SelectLoop : SynchronizationContext, IDisposable
     private readonly Socket _wake;
     private readonly Lock _postedLock = new();
     private const int WakeSlot = 0;
+    private const uint InputEvents = EpollSet.In | EpollSet.ReadHangUp | EpollSet.EdgeTriggered;
 
     private readonly EpollSet? _epoll;
     private readonly Dictionary<Socket, ReadinessRegistration> _registered = [];
@@ -43,7 +44,7 @@ internal sealed class SelectLoop : SynchronizationContext, IDisposable
         if (OperatingSystem.IsLinux())
         {
             _epoll = new EpollSet();
-            _epoll.Add(_wake.Handle, WakeSlot);
+            _epoll.Add(_wake.Handle, InputEvents, WakeSlot);
         }
 
         _thread = new Thread(Run) { IsBackground = true, Name = name };
@@ -148,6 +149,17 @@ internal sealed class SelectLoop : SynchronizationContext, IDisposable
                 AddToEpoll(registration); // adding reports readiness that is already there
             }
 
+            if (forWrite && !registration.WatchesOutput)
+            {
+                // Also reports readiness that is already there: a send that just failed cannot miss its edge.
+                if (!_epoll.Modify(socket.Handle, InputEvents | EpollSet.Out, registration.Slot))
+                {
+                    throw new SocketException((int)SocketError.OperationAborted);
+                }
+
+                registration.WatchesOutput = true;
+            }
+
             if (waiter.MaybeReady)
             {
                 return new ValueTask<bool>(true);
@@ -190,6 +202,7 @@ internal sealed class SelectLoop : SynchronizationContext, IDisposable
             _slots[registration.Slot] = null;
             _freeSlots.Push(registration.Slot);
             registration.Slot = 0;
+            registration.WatchesOutput = false;
         }
 
         registration.Readable.MaybeReady = false;
@@ -253,7 +266,7 @@ internal sealed class SelectLoop : SynchronizationContext, IDisposable
     private void AddToEpoll(ReadinessRegistration registration)
     {
         var slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : _slots.Count;
-        if (!_epoll!.Add(registration.Socket.Handle, slot))
+        if (!_epoll!.Add(registration.Socket.Handle, InputEvents, slot))
         {
             _freeSlots.Push(slot);
             throw new SocketException((int)SocketError.OperationAborted);
