@@ -41,7 +41,18 @@ internal sealed class ConnectionPipeReader : PipeReader
     {
         if (_everythingExamined && !_endOfStream && !_cancelRequested)
         {
-            await FillAsync(cancellationToken).ConfigureAwait(false);
+            // The fill is written out here rather than awaited from a method of its own: every message of every
+            // handler passes this way, and one state machine per read costs less than two.
+            // A read that filled its buffer probably left more behind: skip the wait (on the async engine a zero-byte
+            // receive, one more system call and thread hand-off) and read at once.
+            if (_io.WaitsBeforeRenting && !_lastReceiveFilled)
+            {
+                await _io.WaitForReadableAsync(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+            }
+
+            var memory = _pipe.Writer.GetMemory(_receiveSize);
+            var received = await _io.ReceiveAsync(memory, cancellationToken).ConfigureAwait(false);
+            await Append(received, memory.Length).ConfigureAwait(false);
         }
 
         _cancelRequested = false;
@@ -85,35 +96,26 @@ internal sealed class ConnectionPipeReader : PipeReader
 
     public override void Complete(Exception? exception = null) => _pipe.Reader.Complete(exception);
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask FillAsync(CancellationToken cancellationToken)
+    /// <summary>Commits <paramref name="received"/> bytes of a receive into a buffer of <paramref name="bufferSize"/> (0: end of stream).</summary>
+    private ValueTask<FlushResult> Append(int received, int bufferSize)
     {
-        // A read that filled its buffer probably left more behind: skip the wait (on the async engine a zero-byte
-        // receive, one more system call and thread hand-off) and read at once.
-        if (_io.WaitsBeforeRenting && !_lastReceiveFilled)
-        {
-            await _io.WaitForReadableAsync(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
-        }
-
         var writer = _pipe.Writer;
-        var memory = writer.GetMemory(_receiveSize);
-        var received = await _io.ReceiveAsync(memory, cancellationToken).ConfigureAwait(false);
         if (received == 0)
         {
             _endOfStream = true;
-            await writer.CompleteAsync().ConfigureAwait(false);
-            return;
+            writer.Complete();
+            return default;
         }
 
         // Bulk transfers grow the receive (a 64 KiB message in one or two calls instead of sixteen 4 KiB ones);
         // small messages go back to the small size. Only a connection with data in flight holds the larger block.
-        _lastReceiveFilled = received == memory.Length;
+        _lastReceiveFilled = received == bufferSize;
         _receiveSize = _lastReceiveFilled
             ? Math.Min(_receiveSize * 2, MaximumReceiveSize)
             : received <= MinimumReceiveSize ? MinimumReceiveSize : _receiveSize;
 
         writer.Advance(received);
         _owner.OnReceived(received);
-        await writer.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        return writer.FlushAsync(CancellationToken.None); // never waits: the pipe has no pause threshold
     }
 }

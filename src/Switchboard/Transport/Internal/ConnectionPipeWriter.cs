@@ -68,16 +68,39 @@ internal sealed class ConnectionPipeWriter : PipeWriter
         return default;
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public override async ValueTask<FlushResult> WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
+    public override ValueTask<FlushResult> WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
     {
         if (_buffered > 0)
         {
-            await FlushAsync(cancellationToken).ConfigureAwait(false);
+            return FlushThenSendAsync(source, cancellationToken);
         }
 
+        // An echo's write: usually the kernel takes it at once, and no async state machine runs.
+        var sending = _io.SendAsync(source, cancellationToken);
+        if (!sending.IsCompletedSuccessfully)
+        {
+            return AwaitSendAsync(sending, source.Length);
+        }
+
+        sending.GetAwaiter().GetResult();
+        _owner.OnSent(source.Length);
+        return default;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<FlushResult> FlushThenSendAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken)
+    {
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
         await _io.SendAsync(source, cancellationToken).ConfigureAwait(false);
         _owner.OnSent(source.Length);
+        return default;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<FlushResult> AwaitSendAsync(ValueTask sending, int length)
+    {
+        await sending.ConfigureAwait(false);
+        _owner.OnSent(length);
         return default;
     }
 }

@@ -53,8 +53,32 @@ internal sealed class ReadinessSocketIO : SocketIO
         }
     }
 
+    public override ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        // The common case, data there and the call made on the loop, completes without an async state machine.
+        if (_loop.IsOnLoopThread)
+        {
+            var n = Socket.Receive(buffer.Span, SocketFlags.None, out var error);
+            if (error == SocketError.Success)
+            {
+                return new ValueTask<int>(Received(n, buffer.Length));
+            }
+
+            if (error != SocketError.WouldBlock)
+            {
+                // Reported once: a second receive after a reset would read a clean end of stream instead.
+                _registration.Readable.MaybeReady = true;
+                return ValueTask.FromException<int>(new SocketException((int)error));
+            }
+
+            _registration.Readable.MaybeReady = false;
+        }
+
+        return ReceiveSlowAsync(buffer, cancellationToken);
+    }
+
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public override async ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    private async ValueTask<int> ReceiveSlowAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         await _loop.Enter();
         while (true)
@@ -62,10 +86,7 @@ internal sealed class ReadinessSocketIO : SocketIO
             var n = Socket.Receive(buffer.Span, SocketFlags.None, out var error);
             if (error == SocketError.Success)
             {
-                // A stream read that came back short drained the socket: the next edge reports new data. A full
-                // one (or a datagram) may have left some behind, and a FIN or error stays readable without a new edge.
-                _registration.Readable.MaybeReady = n == buffer.Length || !_isStream || _registration.PeerClosed;
-                return n;
+                return Received(n, buffer.Length);
             }
 
             if (error != SocketError.WouldBlock)
@@ -79,8 +100,32 @@ internal sealed class ReadinessSocketIO : SocketIO
         }
     }
 
+    public override ValueTask SendAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
+    {
+        // The common case, the kernel takes it all at once, completes without an async state machine.
+        if (_loop.IsOnLoopThread)
+        {
+            var n = Socket.Send(buffer.Span, SocketFlags.None, out var error);
+            if (error == SocketError.Success)
+            {
+                if (n == buffer.Length)
+                {
+                    return default;
+                }
+
+                buffer = buffer[n..];
+            }
+            else if (error != SocketError.WouldBlock)
+            {
+                return ValueTask.FromException(new SocketException((int)error));
+            }
+        }
+
+        return SendSlowAsync(buffer, cancellationToken);
+    }
+
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public override async ValueTask SendAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
+    private async ValueTask SendSlowAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
     {
         await _loop.Enter();
         while (!buffer.IsEmpty)
@@ -100,6 +145,14 @@ internal sealed class ReadinessSocketIO : SocketIO
             _registration.Writable.MaybeReady = false;
             await WaitAsync(forWrite: true, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private int Received(int n, int bufferLength)
+    {
+        // A stream read that came back short drained the socket: the next edge reports new data. A full one (or a
+        // datagram) may have left some behind, and a FIN or error stays readable without a new edge.
+        _registration.Readable.MaybeReady = n == bufferLength || !_isStream || _registration.PeerClosed;
+        return n;
     }
 
     public override async ValueTask<int> ReceiveFromAsync(Memory<byte> buffer, SocketAddress sender, CancellationToken cancellationToken)
