@@ -9,8 +9,9 @@ using Switchboard.Transport.Internal;
 namespace Switchboard.Benchmarks;
 
 /// <summary>
-/// The steady-state echo path of the async model, per message, over a real loopback TCP connection: the server
-/// side is a <see cref="Connection"/> (demand-filled pipes over <see cref="AsyncSocketIO"/>) run by
+/// The steady-state echo path of the async model off Linux (on Linux it runs on event loops: see
+/// <see cref="SelectLoopEchoBenchmarks"/>), per message, over a real loopback TCP connection: the server side is a
+/// <see cref="Connection"/> (demand-filled pipes over <see cref="AsyncSocketIO"/>, the runtime's engine) run by
 /// <see cref="EchoService"/>; the benchmark is the client, sending one message and reading it back with blocking
 /// calls that allocate nothing. MemoryDiagnoser counts every thread's allocations, so "Allocated" is what the
 /// server path costs per message; the target is zero.
@@ -49,7 +50,7 @@ public class LoopbackEchoBenchmarks
         Random.Shared.NextBytes(_message);
     }
 
-    [Benchmark(Description = "echo one message (async model, loopback TCP)")]
+    [Benchmark(Description = "echo one message (runtime engine: async model off Linux, loopback TCP)")]
     public int EchoOneMessage()
     {
         var client = _client!;

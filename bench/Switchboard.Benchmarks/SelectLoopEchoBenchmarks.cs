@@ -9,8 +9,9 @@ using Switchboard.Transport.Internal;
 namespace Switchboard.Benchmarks;
 
 /// <summary>
-/// The select model's echo path per message over a real loopback TCP connection: <see cref="EchoService"/> runs on
-/// a <see cref="SelectLoop"/> thread over <see cref="ReadinessSocketIO"/>, with the connection's abort token as the
+/// The event-loop echo path per message (the select model, and the async model's loops on Linux) over a real
+/// loopback TCP connection: <see cref="EchoService"/> runs on a <see cref="SelectLoop"/> thread over
+/// <see cref="ReadinessSocketIO"/>, with the connection's abort token as the
 /// handler's token (as <c>ServerCore</c> passes it). The benchmark is the blocking client. "Allocated" counts
 /// every thread, so it is what one message costs the loop; the target is zero.
 /// </summary>
@@ -50,7 +51,7 @@ public class SelectLoopEchoBenchmarks
         _reply = new byte[Size];
     }
 
-    [Benchmark(Description = "echo one message (select model, loopback TCP)")]
+    [Benchmark(Description = "echo one message (event loop: select, async on Linux; loopback TCP)")]
     public int EchoOneMessage()
     {
         var client = _client!;
