@@ -15,6 +15,7 @@ internal sealed class ReadinessSocketIO : SocketIO
     private readonly SelectLoop _loop;
     private readonly ReadinessRegistration _registration;
     private readonly bool _isStream;
+    private readonly nint _directDescriptor; // a stream socket on Linux: receive and send with LinuxSocketCalls
     private static readonly Action<object?, CancellationToken> OnReadCanceled = (io, token) => ((ReadinessSocketIO)io!).Canceled(forWrite: false, token);
     private static readonly Action<object?, CancellationToken> OnWriteCanceled = (io, token) => ((ReadinessSocketIO)io!).Canceled(forWrite: true, token);
     private CancellationToken _readToken;
@@ -28,6 +29,7 @@ internal sealed class ReadinessSocketIO : SocketIO
         _registration = new ReadinessRegistration(socket);
         _isStream = socket.SocketType == SocketType.Stream;
         socket.Blocking = false;
+        _directDescriptor = _isStream && OperatingSystem.IsLinux() ? socket.SafeHandle.DangerousGetHandle() : -1;
     }
 
     /// <summary>The loop that owns this socket.</summary>
@@ -58,7 +60,7 @@ internal sealed class ReadinessSocketIO : SocketIO
         // The common case, data there and the call made on the loop, completes without an async state machine.
         if (_loop.IsOnLoopThread)
         {
-            var n = Socket.Receive(buffer.Span, SocketFlags.None, out var error);
+            var n = TryReceive(buffer.Span, out var error);
             if (error == SocketError.Success)
             {
                 return new ValueTask<int>(Received(n, buffer.Length));
@@ -83,7 +85,7 @@ internal sealed class ReadinessSocketIO : SocketIO
         await _loop.Enter();
         while (true)
         {
-            var n = Socket.Receive(buffer.Span, SocketFlags.None, out var error);
+            var n = TryReceive(buffer.Span, out var error);
             if (error == SocketError.Success)
             {
                 return Received(n, buffer.Length);
@@ -105,7 +107,7 @@ internal sealed class ReadinessSocketIO : SocketIO
         // The common case, the kernel takes it all at once, completes without an async state machine.
         if (_loop.IsOnLoopThread)
         {
-            var n = Socket.Send(buffer.Span, SocketFlags.None, out var error);
+            var n = TrySend(buffer.Span, out var error);
             if (error == SocketError.Success)
             {
                 if (n == buffer.Length)
@@ -130,7 +132,7 @@ internal sealed class ReadinessSocketIO : SocketIO
         await _loop.Enter();
         while (!buffer.IsEmpty)
         {
-            var n = Socket.Send(buffer.Span, SocketFlags.None, out var error);
+            var n = TrySend(buffer.Span, out var error);
             if (error == SocketError.Success)
             {
                 buffer = buffer[n..];
@@ -145,6 +147,33 @@ internal sealed class ReadinessSocketIO : SocketIO
             _registration.Writable.MaybeReady = false;
             await WaitAsync(forWrite: true, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private int TryReceive(Span<byte> buffer, out SocketError error)
+    {
+        if (_directDescriptor < 0)
+        {
+            return Socket.Receive(buffer, SocketFlags.None, out error);
+        }
+
+        // Closes run on this loop thread, so a descriptor seen open here cannot be closed (or reused) mid-call.
+        ObjectDisposedException.ThrowIf(Socket.SafeHandle.IsClosed, Socket);
+        var n = LinuxSocketCalls.Receive(_directDescriptor, buffer);
+        error = n >= 0 ? SocketError.Success : LinuxSocketCalls.ToSocketError(-n);
+        return Math.Max(n, 0);
+    }
+
+    private int TrySend(ReadOnlySpan<byte> buffer, out SocketError error)
+    {
+        if (_directDescriptor < 0)
+        {
+            return Socket.Send(buffer, SocketFlags.None, out error);
+        }
+
+        ObjectDisposedException.ThrowIf(Socket.SafeHandle.IsClosed, Socket);
+        var n = LinuxSocketCalls.Send(_directDescriptor, buffer);
+        error = n >= 0 ? SocketError.Success : LinuxSocketCalls.ToSocketError(-n);
+        return Math.Max(n, 0);
     }
 
     private int Received(int n, int bufferLength)
