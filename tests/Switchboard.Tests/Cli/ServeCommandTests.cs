@@ -103,6 +103,15 @@ public sealed class ServeCommandTests : IDisposable
     }
 
     [Fact(Timeout = TestTimeouts.Process)]
+    public async Task ANegativeAsyncLoopCountExitsWithUsageError()
+    {
+        var (code, stdout, stderr) = await CliProcess.RunAsync(TestTimeouts.Io * 3, "serve", "echo", "--listen", "tcp://127.0.0.1:0", "--async-loops", "-1");
+        Assert.Equal(2, code);
+        AssertOneLine(stderr, "--async-loops");
+        Assert.Empty(stdout);
+    }
+
+    [Fact(Timeout = TestTimeouts.Process)]
     public async Task AUnixPathTooLongForSunPathExitsWithUsageError()
     {
         var path = "/tmp/" + new string('x', 120) + ".sock";
