@@ -276,7 +276,7 @@ internal sealed class ReadinessSocketIO : SocketIO
         var (watched, waiter) = forWrite ? (_writeToken, _registration.Writable) : (_readToken, _registration.Readable);
         if (watched == token && waiter.IsPending)
         {
-            _loop.Unregister(Socket, new OperationCanceledException(token));
+            _loop.Cancel(_registration, forWrite, new OperationCanceledException(token));
         }
     });
 

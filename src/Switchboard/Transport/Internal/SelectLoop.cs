@@ -218,6 +218,21 @@ internal sealed class SelectLoop : SynchronizationContext, IDisposable
         registration.Writable.Fail(error);
     }
 
+    /// <summary>
+    /// Ends the pending wait of one direction with <paramref name="error"/> (its token was canceled). The socket stays
+    /// registered and a wait of the other direction goes on: a writer beside a reader has a token of its own.
+    /// Loop thread only.
+    /// </summary>
+    public void Cancel(ReadinessRegistration registration, bool forWrite, Exception error)
+    {
+        if (_epoll is null)
+        {
+            (forWrite ? _writers : _readers).Remove(registration.Socket);
+        }
+
+        (forWrite ? registration.Writable : registration.Readable).Fail(error);
+    }
+
     public void Dispose()
     {
         _stopped = true;
