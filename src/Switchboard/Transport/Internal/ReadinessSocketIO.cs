@@ -215,8 +215,23 @@ internal sealed class ReadinessSocketIO : SocketIO
         }
     }
 
-    public override ValueTask<bool> WaitForReadableAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
-        _loop.IsOnLoopThread ? WaitAsync(forWrite: false, timeout, cancellationToken) : WaitForReadableElsewhereAsync(timeout, cancellationToken);
+    public override ValueTask<bool> WaitForReadableAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (!_loop.IsOnLoopThread)
+        {
+            return WaitForReadableElsewhereAsync(timeout, cancellationToken);
+        }
+
+        try
+        {
+            return WaitAsync(forWrite: false, timeout, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            // Through the task, as the runtime's engine reports it: Connection.WaitForInputAsync is public.
+            return ValueTask.FromException<bool>(e);
+        }
+    }
 
     public override void Close() => _loop.Execute(() =>
     {
