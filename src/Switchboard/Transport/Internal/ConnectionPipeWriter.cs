@@ -76,7 +76,18 @@ internal sealed class ConnectionPipeWriter : PipeWriter
         }
 
         // An echo's write: usually the kernel takes it at once, and no async state machine runs.
-        var sending = _io.SendAsync(source, cancellationToken);
+        ValueTask sending;
+        try
+        {
+            sending = _io.SendAsync(source, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            // A blocking send, or a socket already closed, throws on the call: report it through the task, as an
+            // async write would, so a caller that starts several writes before awaiting them starts them all.
+            return ValueTask.FromException<FlushResult>(e);
+        }
+
         if (!sending.IsCompletedSuccessfully)
         {
             return AwaitSendAsync(sending, source.Length);

@@ -215,8 +215,23 @@ internal sealed class ReadinessSocketIO : SocketIO
         }
     }
 
-    public override ValueTask<bool> WaitForReadableAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
-        _loop.IsOnLoopThread ? WaitAsync(forWrite: false, timeout, cancellationToken) : WaitForReadableElsewhereAsync(timeout, cancellationToken);
+    public override ValueTask<bool> WaitForReadableAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (!_loop.IsOnLoopThread)
+        {
+            return WaitForReadableElsewhereAsync(timeout, cancellationToken);
+        }
+
+        try
+        {
+            return WaitAsync(forWrite: false, timeout, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            // Through the task, as the runtime's engine reports it: Connection.WaitForInputAsync is public.
+            return ValueTask.FromException<bool>(e);
+        }
+    }
 
     public override void Close() => _loop.Execute(() =>
     {
@@ -276,7 +291,7 @@ internal sealed class ReadinessSocketIO : SocketIO
         var (watched, waiter) = forWrite ? (_writeToken, _registration.Writable) : (_readToken, _registration.Readable);
         if (watched == token && waiter.IsPending)
         {
-            _loop.Unregister(Socket, new OperationCanceledException(token));
+            _loop.Cancel(_registration, forWrite, new OperationCanceledException(token));
         }
     });
 

@@ -33,6 +33,7 @@ internal sealed class SelectLoop : SynchronizationContext, IDisposable
     private List<(SendOrPostCallback Callback, object? State)> _running = [];
     private int _wakePending;
     private volatile bool _stopped;
+    private bool _ending; // loop thread only: the loop is failing its waits on the way out
     private volatile bool _ended;
 
     public SelectLoop(string name)
@@ -56,6 +57,9 @@ internal sealed class SelectLoop : SynchronizationContext, IDisposable
 
     public bool IsOnLoopThread => Thread.CurrentThread == _thread;
 
+    /// <summary>True once the loop's thread has run its last work: nothing posted now runs there.</summary>
+    public bool HasEnded => _ended;
+
     /// <summary>
     /// <c>await loop.Enter()</c> continues on the loop thread: at once when already there, else posted. Socket calls
     /// that arrive from another thread (a handler that used <c>ConfigureAwait(false)</c>) move here first, because
@@ -67,24 +71,12 @@ internal sealed class SelectLoop : SynchronizationContext, IDisposable
 
     public override void Post(SendOrPostCallback d, object? state)
     {
-        lock (_postedLock)
+        if (!TryPost(d, state))
         {
-            _posted.Add((d, state));
-        }
-
-        if (!IsOnLoopThread && Interlocked.Exchange(ref _wakePending, 1) == 0)
-        {
-            try
-            {
-                _wake.Send([1]);
-            }
-            catch (SocketException)
-            {
-                // The buffer is full of wake-ups already: the loop is awake.
-            }
-            catch (ObjectDisposedException)
-            {
-            }
+            // The loop has ended and nobody is left to run this here. A handler that resumes now must still run to
+            // its end (its finally blocks, its connection's close), so it runs on the thread pool; its socket calls
+            // fail there (see LoopEntry) rather than touch the sockets off the loop.
+            ThreadPool.UnsafeQueueUserWorkItem(static work => work.Loop.RunOne(work.d, work.state), (Loop: this, d, state), preferLocal: false);
         }
     }
 
@@ -123,13 +115,9 @@ internal sealed class SelectLoop : SynchronizationContext, IDisposable
     /// <summary>Runs <paramref name="action"/> on the loop thread; at once when already there or when the loop has ended.</summary>
     public void Execute(Action action)
     {
-        if (IsOnLoopThread || _ended)
+        if (IsOnLoopThread || !TryPost(static s => ((Action)s!)(), action))
         {
             action();
-        }
-        else
-        {
-            Post(static s => ((Action)s!)(), action);
         }
     }
 
@@ -140,6 +128,11 @@ internal sealed class SelectLoop : SynchronizationContext, IDisposable
     /// </summary>
     public ValueTask<bool> WaitAsync(ReadinessRegistration registration, bool forWrite, TimeSpan timeout)
     {
+        if (_ending)
+        {
+            throw new SocketException((int)SocketError.OperationAborted);
+        }
+
         var waiter = forWrite ? registration.Writable : registration.Readable;
         var socket = registration.Socket;
         if (_epoll is not null)
@@ -218,6 +211,21 @@ internal sealed class SelectLoop : SynchronizationContext, IDisposable
         registration.Writable.Fail(error);
     }
 
+    /// <summary>
+    /// Ends the pending wait of one direction with <paramref name="error"/> (its token was canceled). The socket stays
+    /// registered and a wait of the other direction goes on: a writer beside a reader has a token of its own.
+    /// Loop thread only.
+    /// </summary>
+    public void Cancel(ReadinessRegistration registration, bool forWrite, Exception error)
+    {
+        if (_epoll is null)
+        {
+            (forWrite ? _writers : _readers).Remove(registration.Socket);
+        }
+
+        (forWrite ? registration.Writable : registration.Readable).Fail(error);
+    }
+
     public void Dispose()
     {
         _stopped = true;
@@ -257,15 +265,29 @@ internal sealed class SelectLoop : SynchronizationContext, IDisposable
             WaitForReadiness();
         }
 
+        _ending = true; // a wait begun from here on would never be completed: it fails at once
         var closing = new SocketException((int)SocketError.OperationAborted);
         foreach (var socket in _registered.Keys.ToList())
         {
             Unregister(socket, closing);
         }
 
-        RunPosted();
-        _ended = true; // from now on Execute runs its work on the caller's thread: nobody is left to run it here
-        RunPosted();
+        // Run what the failed waits posted until nothing is left, and only then declare the end, under the lock: a
+        // post either lands in a queue still run here or sees the end (Execute then runs inline, Post on the pool),
+        // and no loop work runs once another thread may act on the end.
+        while (true)
+        {
+            RunPosted();
+            lock (_postedLock)
+            {
+                if (_posted.Count == 0)
+                {
+                    _ended = true;
+                    break;
+                }
+            }
+        }
+
         _epoll?.Dispose();
         _wake.Dispose();
     }
@@ -290,6 +312,37 @@ internal sealed class SelectLoop : SynchronizationContext, IDisposable
 
         registration.Slot = slot;
         _registered[registration.Socket] = registration;
+    }
+
+    /// <summary>Queues work for the loop thread and wakes it; false once the loop has ended.</summary>
+    private bool TryPost(SendOrPostCallback d, object? state)
+    {
+        lock (_postedLock)
+        {
+            if (_ended)
+            {
+                return false;
+            }
+
+            _posted.Add((d, state));
+        }
+
+        if (!IsOnLoopThread && Interlocked.Exchange(ref _wakePending, 1) == 0)
+        {
+            try
+            {
+                _wake.Send([1]);
+            }
+            catch (SocketException)
+            {
+                // The buffer is full of wake-ups already: the loop is awake.
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+
+        return true;
     }
 
     private bool HasPosted()
@@ -430,19 +483,24 @@ internal sealed class SelectLoop : SynchronizationContext, IDisposable
 
             foreach (var (callback, state) in _running)
             {
-                try
-                {
-                    callback(state);
-                }
-                catch (Exception e)
-                {
-                    // Async continuations keep their exceptions in their tasks; only a stray callback lands here.
-                    // One bad callback must not stop the loop that serves every other connection.
-                    UnhandledException?.Invoke(e);
-                }
+                RunOne(callback, state);
             }
 
             _running.Clear();
+        }
+    }
+
+    private void RunOne(SendOrPostCallback callback, object? state)
+    {
+        try
+        {
+            callback(state);
+        }
+        catch (Exception e)
+        {
+            // Async continuations keep their exceptions in their tasks; only a stray callback (an async void's
+            // rethrow) lands here. One bad callback must not stop the loop, nor the process once it runs on the pool.
+            UnhandledException?.Invoke(e);
         }
     }
 }
