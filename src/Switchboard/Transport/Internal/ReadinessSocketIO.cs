@@ -261,12 +261,22 @@ internal sealed class ReadinessSocketIO : SocketIO
             throw new SocketException((int)SocketError.OperationAborted);
         }
 
-        if (cancellationToken.CanBeCanceled)
+        if (!cancellationToken.CanBeCanceled)
         {
-            Watch(forWrite, cancellationToken);
+            return _loop.WaitAsync(_registration, forWrite, timeout);
         }
 
-        return _loop.WaitAsync(_registration, forWrite, timeout);
+        Watch(forWrite, cancellationToken);
+        var pending = _loop.WaitAsync(_registration, forWrite, timeout);
+
+        // Canceled on another thread after the check above but before the wait was armed: the registration's callback
+        // found nothing pending and did nothing, so end the wait here.
+        if (cancellationToken.IsCancellationRequested && !pending.IsCompleted)
+        {
+            _loop.Cancel(_registration, forWrite, new OperationCanceledException(cancellationToken));
+        }
+
+        return pending;
     }
 
     // One registration per direction, kept while calls reuse the token (a connection passes its abort token to every
