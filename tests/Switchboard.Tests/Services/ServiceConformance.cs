@@ -165,6 +165,20 @@ public abstract partial class ServiceConformance : IDisposable
     }
 
     [Theory(Timeout = TestTimeouts.Exchange)]
+    [MemberData(nameof(StreamTransports))]
+    public async Task TimestampAnswersAPartialLineThatFilledTheServersReceiveBuffer(string transport)
+    {
+        // 4 KiB is the first receive buffer of a connection's input pipe: a read that fills its buffer may have left
+        // more behind, so the socket is still taken as maybe readable, and the quiet spell must not end at once.
+        await using var server = StartService("timestamp", transport);
+        using var client = await TestClient.ConnectAsync(server.Listeners[0].Endpoint);
+        var partial = new string('x', 4096);
+        await client.SendAllAsync(Encoding.ASCII.GetBytes(partial));
+        var answer = Encoding.ASCII.GetString(await ReadUntilAsync(client, partial));
+        Assert.Matches(TimestampLine(partial) + "$", answer);
+    }
+
+    [Theory(Timeout = TestTimeouts.Exchange)]
     [MemberData(nameof(DatagramTransports))]
     public async Task TimestampPrefixesEachDatagram(string transport)
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
@@ -47,16 +48,33 @@ internal sealed class AsyncSocketIO : SocketIO
             return true;
         }
 
-        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timer.CancelAfter(timeout);
-        try
+        // The engine ends a zero-byte receive on any readiness event newer than the receive's start, without looking
+        // at the socket: an event for bytes the caller has read already ends it as well. Only a socket that is
+        // readable now counts; otherwise wait out the rest of the timeout.
+        var started = Stopwatch.GetTimestamp();
+        while (true)
         {
-            await Socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, timer.Token).ConfigureAwait(false);
-            return true;
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return false;
+            var remaining = timeout - Stopwatch.GetElapsedTime(started);
+            if (remaining <= TimeSpan.Zero)
+            {
+                return IsReadableNow();
+            }
+
+            using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timer.CancelAfter(remaining);
+            try
+            {
+                await Socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, timer.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return false;
+            }
+
+            if (IsReadableNow())
+            {
+                return true;
+            }
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
@@ -217,9 +218,9 @@ internal sealed class ReadinessSocketIO : SocketIO
 
     public override ValueTask<bool> WaitForReadableAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (!_loop.IsOnLoopThread)
+        if (!IsInfinite(timeout) || !_loop.IsOnLoopThread)
         {
-            return WaitForReadableElsewhereAsync(timeout, cancellationToken);
+            return WaitForReadableSlowAsync(timeout, cancellationToken);
         }
 
         try
@@ -247,10 +248,44 @@ internal sealed class ReadinessSocketIO : SocketIO
         AbortNow();
     });
 
-    private async ValueTask<bool> WaitForReadableElsewhereAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> WaitForReadableSlowAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         await _loop.Enter();
-        return await WaitAsync(forWrite: false, timeout, cancellationToken).ConfigureAwait(false);
+        if (IsInfinite(timeout))
+        {
+            return await WaitAsync(forWrite: false, timeout, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (SelectLoop.IsDisposed(Socket))
+        {
+            // Aborted: fail like the untimed wait does, rather than "readable" from the poll below.
+            throw new SocketException((int)SocketError.OperationAborted);
+        }
+
+        // MaybeReady ends a wait at once, and it stays set after a read that filled its buffer even when that read
+        // took the last byte (a stray signal for a reused slot sets it too). A timed wait answers only for a socket
+        // that is readable now; otherwise the flag is cleared (the next bytes bring an edge) and it really waits.
+        var started = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            if (IsReadableNow())
+            {
+                return true;
+            }
+
+            var remaining = timeout - Stopwatch.GetElapsedTime(started);
+            if (remaining <= TimeSpan.Zero)
+            {
+                return false;
+            }
+
+            _registration.Readable.MaybeReady = false;
+            if (!await WaitAsync(forWrite: false, remaining, cancellationToken).ConfigureAwait(false))
+            {
+                return false;
+            }
+        }
     }
 
     private ValueTask<bool> WaitAsync(bool forWrite, TimeSpan timeout, CancellationToken cancellationToken)

@@ -33,7 +33,12 @@ internal abstract class SocketIO
     /// <summary>Sends one datagram; false when it was dropped because the socket's buffer is full.</summary>
     public abstract ValueTask<bool> SendToAsync(ReadOnlyMemory<byte> buffer, SocketAddress target, CancellationToken cancellationToken);
 
-    /// <summary>Waits until the socket is readable (data, end of stream or error); false when the timeout passed first.</summary>
+    /// <summary>
+    /// Waits until the socket is readable (data, end of stream or error); false when the timeout passed first. With a
+    /// timeout, true means the socket is readable now: a caller that then reads waits for nothing else, and a timed
+    /// wait ended by readiness that was already consumed would leave it waiting with no deadline (the timestamp
+    /// service's partial line). Without one, a spurious true costs the caller's receive one more wait.
+    /// </summary>
     public abstract ValueTask<bool> WaitForReadableAsync(TimeSpan timeout, CancellationToken cancellationToken);
 
     /// <summary>Shuts down the sending side (FIN). Called from the connection's own flow.</summary>
@@ -112,4 +117,17 @@ internal abstract class SocketIO
     }
 
     protected static bool IsInfinite(TimeSpan timeout) => timeout == Timeout.InfiniteTimeSpan;
+
+    /// <summary>poll(2) with no wait: data, end of stream or an error is queued, so a read would not wait.</summary>
+    protected bool IsReadableNow()
+    {
+        try
+        {
+            return Socket.Poll(0, SelectMode.SelectRead);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return true; // the read reports it
+        }
+    }
 }
