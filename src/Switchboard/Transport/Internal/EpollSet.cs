@@ -48,32 +48,13 @@ internal sealed partial class EpollSet : IDisposable
     public bool Add(nint fd, int slot) => Add(fd, In | Out | ReadHangUp | EdgeTriggered, slot);
 
     /// <summary>Watches <paramref name="fd"/> for <paramref name="events"/>, tagged with <paramref name="slot"/>; false when the descriptor is gone.</summary>
-    public bool Add(nint fd, uint events, int slot)
-    {
-        Span<byte> entry = stackalloc byte[16];
-        entry.Clear();
-        BinaryPrimitives.WriteUInt32LittleEndian(entry, events);
-        BinaryPrimitives.WriteUInt64LittleEndian(entry[DataOffset..], (ulong)slot);
-        return epoll_ctl(_fd, CtlAdd, (int)fd, ref MemoryMarshal.GetReference(entry)) == 0;
-    }
+    public bool Add(nint fd, uint events, int slot) => Control(CtlAdd, fd, events, slot);
 
     /// <summary>Changes what <paramref name="fd"/> is watched for; false when the descriptor is gone.</summary>
-    public bool Modify(nint fd, uint events, int slot)
-    {
-        Span<byte> entry = stackalloc byte[16];
-        entry.Clear();
-        BinaryPrimitives.WriteUInt32LittleEndian(entry, events);
-        BinaryPrimitives.WriteUInt64LittleEndian(entry[DataOffset..], (ulong)slot);
-        return epoll_ctl(_fd, CtlModify, (int)fd, ref MemoryMarshal.GetReference(entry)) == 0;
-    }
+    public bool Modify(nint fd, uint events, int slot) => Control(CtlModify, fd, events, slot);
 
     /// <summary>Stops watching <paramref name="fd"/>; call before it is closed so a reused descriptor is not confused.</summary>
-    public void Remove(nint fd)
-    {
-        Span<byte> entry = stackalloc byte[16];
-        entry.Clear();
-        _ = epoll_ctl(_fd, CtlDelete, (int)fd, ref MemoryMarshal.GetReference(entry));
-    }
+    public void Remove(nint fd) => _ = Control(CtlDelete, fd, 0, 0);
 
     /// <summary>Waits up to <paramref name="timeoutMilliseconds"/> (-1: forever); the number of ready entries (0 on EINTR).</summary>
     public int Wait(int timeoutMilliseconds)
@@ -87,6 +68,15 @@ internal sealed partial class EpollSet : IDisposable
     public uint EventsAt(int index) => BinaryPrimitives.ReadUInt32LittleEndian(_events.AsSpan(index * EventSize));
 
     public void Dispose() => _ = close(_fd);
+
+    private bool Control(int operation, nint fd, uint events, int slot)
+    {
+        Span<byte> entry = stackalloc byte[16];
+        entry.Clear();
+        BinaryPrimitives.WriteUInt32LittleEndian(entry, events);
+        BinaryPrimitives.WriteUInt64LittleEndian(entry[DataOffset..], (ulong)slot);
+        return epoll_ctl(_fd, operation, (int)fd, ref MemoryMarshal.GetReference(entry)) == 0;
+    }
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int epoll_create1(int flags);
