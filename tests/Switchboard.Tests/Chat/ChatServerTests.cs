@@ -61,6 +61,50 @@ public sealed class ChatServerTests
     }
 
     [Fact(Timeout = TestTimeouts.Exchange)]
+    public async Task MembersOnDifferentEventLoopsHearEachOtherInOrder()
+    {
+        // Four loops, eight members: round robin puts neighbours on different loops, so every line crosses loops.
+        await using var server = ChatTestServer.Start(configure: o => o.AsyncLoops = 4);
+        var members = new List<ChatClient>();
+        try
+        {
+            for (var i = 0; i < 8; i++)
+            {
+                members.Add(await server.JoinAsync($"m{i}"));
+            }
+
+            for (var round = 0; round < 3; round++)
+            {
+                for (var i = 0; i < members.Count; i++)
+                {
+                    await members[i].SendAsync($"line {round} from m{i}");
+                }
+            }
+
+            // Each member hears the other seven, three lines each, every sender's lines in the order sent.
+            foreach (var (member, index) in members.Select((m, i) => (m, i)))
+            {
+                var heard = new List<string>();
+                while (heard.Count < 21)
+                {
+                    heard.Add(await member.ExpectAsync(l => l.StartsWith('<')));
+                }
+
+                for (var sender = 0; sender < members.Count; sender++)
+                {
+                    var fromSender = heard.Where(l => l.StartsWith($"<m{sender}>", StringComparison.Ordinal)).ToList();
+                    string[] expected = sender == index ? [] : [.. Enumerable.Range(0, 3).Select(r => $"<m{sender}> line {r} from m{sender}")];
+                    Assert.Equal(expected, fromSender);
+                }
+            }
+        }
+        finally
+        {
+            members.ForEach(m => m.Dispose());
+        }
+    }
+
+    [Fact(Timeout = TestTimeouts.Exchange)]
     public async Task AnInvalidOrTakenNickGetsAClearMessageAndAnotherPrompt()
     {
         await using var server = ChatTestServer.Start();
