@@ -75,15 +75,22 @@ internal sealed class ReadinessSocketIO : SocketIO
             }
 
             _registration.Readable.MaybeReady = false;
+            return ReceiveSlowAsync(buffer, wouldBlock: true, cancellationToken);
         }
 
-        return ReceiveSlowAsync(buffer, cancellationToken);
+        return ReceiveSlowAsync(buffer, wouldBlock: false, cancellationToken);
     }
 
+    // wouldBlock: the fast path just got EAGAIN on the loop, so wait before trying again (not a second system call).
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<int> ReceiveSlowAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    private async ValueTask<int> ReceiveSlowAsync(Memory<byte> buffer, bool wouldBlock, CancellationToken cancellationToken)
     {
         await _loop.Enter();
+        if (wouldBlock)
+        {
+            await WaitAsync(forWrite: false, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+        }
+
         while (true)
         {
             var n = TryReceive(buffer.Span, out var error);
@@ -122,15 +129,26 @@ internal sealed class ReadinessSocketIO : SocketIO
             {
                 return ValueTask.FromException(new SocketException((int)error));
             }
+            else
+            {
+                _registration.Writable.MaybeReady = false;
+                return SendSlowAsync(buffer, wouldBlock: true, cancellationToken);
+            }
         }
 
-        return SendSlowAsync(buffer, cancellationToken);
+        return SendSlowAsync(buffer, wouldBlock: false, cancellationToken);
     }
 
+    // wouldBlock: the fast path just got EAGAIN on the loop, so wait before trying again (not a second system call).
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask SendSlowAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
+    private async ValueTask SendSlowAsync(ReadOnlyMemory<byte> buffer, bool wouldBlock, CancellationToken cancellationToken)
     {
         await _loop.Enter();
+        if (wouldBlock)
+        {
+            await WaitAsync(forWrite: true, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+        }
+
         while (!buffer.IsEmpty)
         {
             var n = TrySend(buffer.Span, out var error);
