@@ -17,6 +17,15 @@ public sealed class ServiceOptions
     /// </summary>
     public TimeSpan LineFlush { get; set; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// How long one line (or frame) may take from its first byte to its terminator before the connection is closed
+    /// with reason <see cref="Transport.CloseReason.Limit"/>. Defaults to 30 s, as nginx's
+    /// <c>client_header_timeout</c> (60 s) and Kestrel's header timeout (30 s): a slow client that dribbles a byte
+    /// now and then never trips the idle timeout, so without this it could hold its slot for ever.
+    /// <see cref="Timeout.InfiniteTimeSpan"/> turns it off.
+    /// </summary>
+    public TimeSpan LineTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The chat server's limits (<c>serve chat</c>).</summary>
     public ChatOptions Chat { get; set; } = new();
 
