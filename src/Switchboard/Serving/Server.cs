@@ -72,7 +72,7 @@ public sealed class Server : IAsyncDisposable
             var ownDatagramPorts = _listeners.Where(l => l.Kind == TransportKind.Udp).Select(l => l.Endpoint.Port);
             _guard = new DatagramReplyGuard(ownDatagramPorts, _options.DatagramReplyRate, _options.DatagramReplyBurst);
             _core = new ServerCore(_options, _streamHandler, _datagramHandler, _logger, _guard);
-            _model = ModelRunner.Create(_options, _core);
+            _model = ModelRunner.Create(_options, _core, _logger);
             _model.Start(_listeners);
             if (_options.IdleTimeout > TimeSpan.Zero)
             {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Switchboard.Endpoints;
 using Switchboard.Serving.Internal;
 using Switchboard.Transport;
@@ -6,10 +7,12 @@ using Switchboard.Transport.Internal;
 namespace Switchboard.Serving.Models;
 
 /// <summary>
-/// async/await, the scalable default. On Linux each connection belongs to one of a few event loops (epoll, one per
-/// processor by default), which does its non-blocking calls and runs its handler's code, like the select model with
+/// async/await, the scalable default. On Linux each connection belongs to one of a few event loops (epoll, half the
+/// processors by default), which does its non-blocking calls and runs its handler's code, like the select model with
 /// more than one thread: a message costs no thread hand-off. Elsewhere the runtime's socket engine with handlers on
-/// the thread pool. Listeners accept on the runtime's engine either way, and datagrams are served there.
+/// the thread pool, unless a loop backend was chosen (<see cref="ReadinessBackends.ServesAsyncModel"/>): then the
+/// loops run over it, poll on Linux included. Listeners accept on the runtime's engine either way, and datagrams are
+/// served there.
 /// </summary>
 internal sealed class AsyncModel : ModelRunner
 {
@@ -17,13 +20,13 @@ internal sealed class AsyncModel : ModelRunner
     private readonly SelectLoop[] _ioLoops;
     private int _nextLoop = -1;
 
-    public AsyncModel(ServerCore core, int ioLoops) : base(core)
+    public AsyncModel(ServerCore core, int ioLoops, LoopBackend backend, ILogger logger) : base(core)
     {
-        var count = OperatingSystem.IsLinux() ? (ioLoops > 0 ? ioLoops : DefaultLoopCount) : 0;
+        var count = ReadinessBackends.ServesAsyncModel(backend) ? (ioLoops > 0 ? ioLoops : DefaultLoopCount) : 0;
         _ioLoops = new SelectLoop[count];
         for (var i = 0; i < count; i++)
         {
-            _ioLoops[i] = new SelectLoop($"switchboard-io-{i}");
+            _ioLoops[i] = new SelectLoop($"switchboard-io-{i}", backend, logger);
         }
     }
 
