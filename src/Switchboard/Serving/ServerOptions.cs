@@ -13,10 +13,10 @@ public sealed class ServerOptions
     public ConcurrencyModel Model { get; set; } = ConcurrencyModel.Async;
 
     /// <summary>
-    /// Under <see cref="ConcurrencyModel.Async"/> on Linux, how many event-loop threads serve the connections (each
-    /// connection stays on one, and its handler's code runs there); 0, the default, means half the processors, at
-    /// least one.
-    /// Ignored by the other models and on other systems.
+    /// Under <see cref="ConcurrencyModel.Async"/> on Linux (or with a <see cref="LoopBackend"/> chosen), how many
+    /// event-loop threads serve the connections (each connection stays on one, and its handler's code runs there); 0,
+    /// the default, means half the processors, at least one.
+    /// Ignored by the other models, and where the async model uses the runtime's socket engine.
     /// </summary>
     public int AsyncLoops { get; set; }
 
