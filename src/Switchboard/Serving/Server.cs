@@ -48,7 +48,10 @@ public sealed class Server : IAsyncDisposable
     /// <summary>Stream connections being served now.</summary>
     public int ActiveConnections => _core?.ActiveConnections ?? 0;
 
-    /// <summary>Connections closed at accept because <see cref="ServerOptions.MaxConnections"/> was reached.</summary>
+    /// <summary>
+    /// Connections closed at accept: the server was full (<see cref="EffectiveMaxConnections"/>) with no connection to
+    /// evict, or their address was at <see cref="ServerOptions.MaxConnectionsPerAddress"/>.
+    /// </summary>
     public long RejectedConnections => _core?.RejectedConnections ?? 0;
 
     /// <summary>
