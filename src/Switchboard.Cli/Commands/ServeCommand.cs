@@ -39,11 +39,13 @@ internal static class ServeCommand
         };
         model.AcceptOnlyFromAmong(Models);
         var asyncLoops = new Option<int>("--async-loops") { Description = "Event-loop threads of the async model on Linux (0 = half the cores, at least 1)", DefaultValueFactory = _ => 0 };
-        var maxConnections = new Option<int>("--max-connections") { Description = "Most connections served at once; more are closed at accept", DefaultValueFactory = _ => 1024 };
+        var maxConnections = new Option<int>("--max-connections") { Description = "Most connections served at once, lowered (with a warning) to fit under the open-file limit less a reserve of 64 or a tenth; when full, a newcomer replaces the connection whose line has been unfinished longest (over 2 s), else it is closed at accept", DefaultValueFactory = _ => 1024 };
+        var maxPerAddress = new Option<int>("--max-connections-per-ip") { Description = "Most connections served at once from one IP address; more are closed at accept (0 = no limit)", DefaultValueFactory = _ => 0 };
         var idleTimeout = new Option<string>("--idle-timeout") { Description = "Close a connection idle this long (ms, s, m, h; 0 = off)", DefaultValueFactory = _ => "5m" };
         var drain = new Option<string>("--drain") { Description = "On SIGTERM or Ctrl-C, let live connections finish this long, then abort them", DefaultValueFactory = _ => "5s" };
         var maxLine = new Option<int>("--max-line") { Description = "Longest line, in bytes, of line-based services (timestamp; chat: 4096 unless given)", DefaultValueFactory = _ => 8192 };
         var lineFlush = new Option<string>("--line-flush") { Description = "Answer a partial line after this quiet spell (timestamp)", DefaultValueFactory = _ => "200ms" };
+        var lineTimeout = new Option<string>("--line-timeout") { Description = "Close a connection whose line is not complete this long after its first byte, the first line counted from the connect; answering a partial line does not end it (timestamp; 0 = off)", DefaultValueFactory = _ => "30s" };
         var noDelay = new Option<bool>("--tcp-nodelay") { Description = "TCP_NODELAY on accepted connections (--tcp-nodelay false turns it off) [default: true]", DefaultValueFactory = _ => true };
         var keepAlive = new Option<bool>("--keepalive") { Description = "SO_KEEPALIVE on accepted connections [default: false]", DefaultValueFactory = _ => false };
         var reuseAddress = new Option<bool>("--reuse-address") { Description = "SO_REUSEADDR on TCP listeners, so a restart is not refused over TIME_WAIT [default: true]", DefaultValueFactory = _ => true };
@@ -59,7 +61,7 @@ internal static class ServeCommand
 
         var command = new Command("serve", "Serve a classic service or the telnet chat over TCP, UDP and Unix sockets. Prints 'listening on URI' per listener on stdout; logs go to stderr.")
         {
-            service, listen, model, asyncLoops, maxConnections, idleTimeout, drain, maxLine, lineFlush, noDelay, keepAlive,
+            service, listen, model, asyncLoops, maxConnections, maxPerAddress, idleTimeout, drain, maxLine, lineFlush, lineTimeout, noDelay, keepAlive,
             reuseAddress, sendBuffer, receiveBuffer, backlog, unixMode, replyRate, replyBurst, logLevel,
         };
         foreach (var option in chat.All)
@@ -73,6 +75,7 @@ internal static class ServeCommand
             {
                 MaxLine = Positive(parse.GetValue(maxLine), "--max-line"),
                 LineFlush = Duration(parse.GetValue(lineFlush)!, "--line-flush"),
+                LineTimeout = Duration(parse.GetValue(lineTimeout)!, "--line-timeout") is { } limit && limit > TimeSpan.Zero ? limit : Timeout.InfiniteTimeSpan,
             };
             chat.Apply(parse, serviceOptions, maxLine);
             var definition = ServiceCatalog.Create(parse.GetValue(service)!, serviceOptions)!;
@@ -81,6 +84,9 @@ internal static class ServeCommand
                 Model = Enum.Parse<ConcurrencyModel>(parse.GetValue(model)!, ignoreCase: true),
                 AsyncLoops = NonNegative(parse.GetValue(asyncLoops), "--async-loops"),
                 MaxConnections = Positive(parse.GetValue(maxConnections), "--max-connections"),
+                MaxConnectionsPerAddress = NonNegative(parse.GetValue(maxPerAddress), "--max-connections-per-ip"),
+                RaiseDescriptorLimit = true, // the tool owns its process
+
                 IdleTimeout = Duration(parse.GetValue(idleTimeout)!, "--idle-timeout"),
                 DrainTimeout = Duration(parse.GetValue(drain)!, "--drain"),
                 DatagramReplyRate = NonNegative(parse.GetValue(replyRate), "--udp-reply-rate"),

@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Globalization;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
+using Switchboard.Transport;
+using Switchboard.Transport.Internal;
 
 namespace Switchboard.Framing;
 
@@ -21,6 +23,7 @@ public sealed class FrameReader : IDisposable
 {
     private readonly PipeReader _input;
     private readonly IFramer _framer;
+    private readonly Connection? _connection;
     private ReadOnlySequence<byte> _buffer;
     private bool _holding;
     private bool _inputCompleted;
@@ -33,10 +36,20 @@ public sealed class FrameReader : IDisposable
         ArgumentNullException.ThrowIfNull(framer);
         _input = input;
         _framer = framer;
+        _connection = (input as ConnectionPipeReader)?.Owner;
     }
 
     /// <summary>The framing in use.</summary>
     public IFramer Framer => _framer;
+
+    /// <summary>
+    /// When reading a connection's <see cref="Connection.Input"/>, how long a frame may take from its first byte to
+    /// its last before the server closes the connection (<see cref="CloseReason.FrameTimeout"/>); the services'
+    /// <c>LineTimeout</c> (30 s) is the usual value. Defaults to <see cref="Timeout.InfiniteTimeSpan"/>: no deadline.
+    /// Either way, a frame in progress is marked on the connection (<see cref="Connection.BeginMessage"/>), so a
+    /// stalled sender is the one a newcomer evicts when the server is full. Other pipes are not timed.
+    /// </summary>
+    public TimeSpan FrameTimeout { get; init; } = Timeout.InfiniteTimeSpan;
 
     /// <summary>
     /// Returns the next frame, or null when the stream has ended cleanly between frames (and after the one message
@@ -88,6 +101,11 @@ public sealed class FrameReader : IDisposable
                 }
 
                 // Only part of a frame: consume nothing, examine everything, so the next read waits for more.
+                if (!_buffer.IsEmpty)
+                {
+                    _connection?.BeginMessage(FrameTimeout);
+                }
+
                 _holding = false;
                 _input.AdvanceTo(_buffer.Start, _buffer.End);
             }
@@ -119,7 +137,13 @@ public sealed class FrameReader : IDisposable
     {
         try
         {
-            return _framer.TryRead(ref _buffer, out frame);
+            if (!_framer.TryRead(ref _buffer, out frame))
+            {
+                return false;
+            }
+
+            _connection?.EndMessage();
+            return true;
         }
         catch (FramingException)
         {

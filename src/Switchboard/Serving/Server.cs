@@ -48,8 +48,17 @@ public sealed class Server : IAsyncDisposable
     /// <summary>Stream connections being served now.</summary>
     public int ActiveConnections => _core?.ActiveConnections ?? 0;
 
-    /// <summary>Connections closed at accept because <see cref="ServerOptions.MaxConnections"/> was reached.</summary>
+    /// <summary>
+    /// Connections closed at accept: the server was full (<see cref="EffectiveMaxConnections"/>) with no connection to
+    /// evict, or their address was at <see cref="ServerOptions.MaxConnectionsPerAddress"/>.
+    /// </summary>
     public long RejectedConnections => _core?.RejectedConnections ?? 0;
+
+    /// <summary>
+    /// Connections served at once: <see cref="ServerOptions.MaxConnections"/>, or fewer when that many cannot fit
+    /// under the open-file limit (see <see cref="ServerOptions.DescriptorReserve"/>). Known once started.
+    /// </summary>
+    public int EffectiveMaxConnections => _core?.MaxConnections ?? _options.MaxConnections;
 
     internal Meter? Meter => _core?.Metrics.Meter;
 
@@ -68,17 +77,28 @@ public sealed class Server : IAsyncDisposable
 
             _options.Validate();
             CheckHandlers();
+            if (_options.RaiseDescriptorLimit)
+            {
+                DescriptorLimit.RaiseSoftToHard();
+            }
+
             BindAll();
+            var budget = ConnectionBudget.Compute(_options.MaxConnections, _options.DescriptorReserve, DescriptorLimit.Soft(), DescriptorLimit.OpenNow());
+            if (budget.Lowered)
+            {
+                ServerLog.DescriptorLimitTooLow(_logger, budget.Requested, budget.Limit ?? 0, budget.OpenAtStart, budget.Reserve, budget.Effective);
+            }
+
             var ownDatagramPorts = _listeners.Where(l => l.Kind == TransportKind.Udp).Select(l => l.Endpoint.Port);
             _guard = new DatagramReplyGuard(ownDatagramPorts, _options.DatagramReplyRate, _options.DatagramReplyBurst);
-            _core = new ServerCore(_options, _streamHandler, _datagramHandler, _logger, _guard);
+            _core = new ServerCore(_options, budget.Effective, _streamHandler, _datagramHandler, _logger, _guard);
             _model = ModelRunner.Create(_options, _core, _logger);
             _model.Start(_listeners);
-            if (_options.IdleTimeout > TimeSpan.Zero)
-            {
-                var period = TimeSpan.FromMilliseconds(Math.Clamp(_options.IdleTimeout.TotalMilliseconds / 4, 50, 1000));
-                _heartbeat = new Timer(_ => CloseIdleConnections(), null, period, period);
-            }
+            // Idle connections, lines past their deadline and held-back log counts are found by one heartbeat
+            // (Kestrel's approach), not a timer per connection.
+            var period = TimeSpan.FromMilliseconds(_options.IdleTimeout > TimeSpan.Zero ? Math.Clamp(_options.IdleTimeout.TotalMilliseconds / 4, 50, 500) : 500);
+            var core = _core;
+            _heartbeat = new Timer(_ => core.Sweep(), null, period, period);
 
             foreach (var listener in _listeners)
             {
@@ -171,22 +191,6 @@ public sealed class Server : IAsyncDisposable
 
             _listeners.Clear();
             throw;
-        }
-    }
-
-    private void CloseIdleConnections()
-    {
-        var core = _core!;
-        var now = Environment.TickCount64;
-        var limit = (long)_options.IdleTimeout.TotalMilliseconds;
-        foreach (var connection in core.LiveConnections)
-        {
-            var idle = now - connection.LastActivityTicks;
-            if (idle >= limit && connection.TrySetReason(CloseReason.Idle))
-            {
-                ServerLog.ConnectionIdle(_logger, connection.Id, connection.RemoteText, Math.Round(idle / 1000.0, 1));
-                connection.Abort(CloseReason.Idle);
-            }
         }
     }
 

@@ -36,6 +36,41 @@ public sealed class ServerOptions
     public int MaxConnections { get; set; } = 1024;
 
     /// <summary>
+    /// Most stream connections served at once from one IP address; 0, the default, means no such limit (the whole
+    /// server's <see cref="MaxConnections"/> still applies). Beyond it a new connection from that address is closed at
+    /// accept, logged and counted as rejected. xinetd suggests 10, ngircd allows 5: worth setting on a public address,
+    /// where one host could otherwise take every slot; off by default because clients behind one NAT share an address.
+    /// </summary>
+    public int MaxConnectionsPerAddress { get; set; }
+
+    /// <summary>
+    /// Descriptors kept free below the open-file limit (RLIMIT_NOFILE) for the runtime and the application: the
+    /// connections actually served are at most the limit, less those open at start, less the larger of this and a
+    /// tenth of the limit. Defaults to 64. When <see cref="MaxConnections"/> cannot fit, it is lowered and a warning
+    /// logged once at start. Without the reserve the runtime's own calls (a new thread, a read of /proc) get EMFILE
+    /// and abort the process. 0 turns the cap off.
+    /// </summary>
+    public int DescriptorReserve { get; set; } = 64;
+
+    /// <summary>
+    /// At start, raise the soft open-file limit to the hard limit. Defaults to false: the limit is the whole process's,
+    /// and an application that embeds the server may have lowered it on purpose (the runtime itself raises it when the
+    /// process starts). The <c>switchboard</c> tool, which owns its process, turns it on.
+    /// </summary>
+    public bool RaiseDescriptorLimit { get; set; }
+
+    /// <summary>
+    /// When the server is full, a newcomer takes the slot of the connection whose line (or frame) has been unfinished
+    /// longest, if longer than this; otherwise the newcomer is closed. Defaults to 2 seconds. This is what keeps a
+    /// slowloris attack (connections that dribble a byte now and then) from locking everyone out until their
+    /// line timeout: the dribblers hold every slot, but each newcomer replaces the oldest of them. A client between
+    /// lines is never evicted. Only handlers that mark their messages (<see cref="Connection.BeginMessage"/>: the
+    /// timestamp service, <see cref="Framing.FrameReader"/> on a connection) are candidates.
+    /// <see cref="TimeSpan.Zero"/> turns eviction off.
+    /// </summary>
+    public TimeSpan EvictionGrace { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
     /// A connection on which nothing moved either way for this long is closed. Defaults to 5 minutes (Kestrel's
     /// keep-alive timeout is about 2); <see cref="TimeSpan.Zero"/> turns it off.
     /// </summary>
@@ -71,6 +106,9 @@ public sealed class ServerOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConnections, 1, nameof(MaxConnections));
         ArgumentOutOfRangeException.ThrowIfNegative(AsyncLoops, nameof(AsyncLoops));
         _ = Switchboard.Transport.Internal.ReadinessBackends.Resolve(LoopBackend); // an unknown or unavailable backend: one clear line
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxConnectionsPerAddress, nameof(MaxConnectionsPerAddress));
+        ArgumentOutOfRangeException.ThrowIfNegative(DescriptorReserve, nameof(DescriptorReserve));
+        ArgumentOutOfRangeException.ThrowIfLessThan(EvictionGrace, TimeSpan.Zero, nameof(EvictionGrace));
         ArgumentOutOfRangeException.ThrowIfLessThan(IdleTimeout, TimeSpan.Zero, nameof(IdleTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThan(DrainTimeout, TimeSpan.Zero, nameof(DrainTimeout));
         ArgumentOutOfRangeException.ThrowIfNegative(DatagramReplyRate, nameof(DatagramReplyRate));

@@ -27,8 +27,12 @@ public static class ListenerFactory
             throw new ListenerBindException($"cannot listen on {endpoint}: host '{endpoint.Host}' not found ({e.Message})", e);
         }
 
+        if (endpoint.Kind.IsUnix() && !endpoint.IsAbstract)
+        {
+            return BindUnixPath(endpoint, options);
+        }
+
         var socket = CreateSocket(endpoint.Kind, target);
-        string? createdPath = null;
         try
         {
             ApplyBufferSizes(socket, options);
@@ -37,25 +41,12 @@ public static class ListenerFactory
                 SetReuseAddress(socket, options.ReuseAddress);
             }
 
-            if (endpoint.Kind.IsUnix() && !endpoint.IsAbstract)
-            {
-                PrepareUnixPath(endpoint);
-            }
-
             socket.Bind(target);
             if (endpoint.Kind == TransportKind.Tcp && !options.ReuseAddress)
             {
                 // .NET's Bind turns SO_REUSEADDR on for TCP on Linux whatever was set before; turned off again here,
                 // the accepted connections inherit "off", and a restart over their TIME_WAIT is refused as asked.
                 SetReuseAddress(socket, false);
-            }
-            if (endpoint.Kind.IsUnix() && !endpoint.IsAbstract)
-            {
-                createdPath = endpoint.Path;
-                if (options.UnixSocketMode is { } mode && !OperatingSystem.IsWindows())
-                {
-                    File.SetUnixFileMode(createdPath!, mode);
-                }
             }
 
             if (endpoint.Kind.IsStream())
@@ -66,10 +57,10 @@ public static class ListenerFactory
             var bound = EndpointUri.FromEndPoint(endpoint.Kind, socket.LocalEndPoint ?? target);
             if (endpoint.Kind.IsUnix())
             {
-                bound = endpoint; // the kernel reports the path we gave; keep the caller's spelling
+                bound = endpoint; // an abstract name: keep the caller's spelling
             }
 
-            return new Listener(endpoint, bound, socket, createdPath);
+            return new Listener(endpoint, bound, socket, ownedFile: null);
         }
         catch (SocketException e)
         {
@@ -80,6 +71,46 @@ public static class ListenerFactory
         {
             socket.Dispose();
             throw new ListenerBindException($"cannot listen on {endpoint}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// A Unix socket on a file path, bound outside the runtime's knowledge (see <see cref="UnixPathSocket"/>), with
+    /// the file's device and inode recorded so stop removes that file and nothing that replaced it.
+    /// </summary>
+    private static Listener BindUnixPath(EndpointUri endpoint, TransportOptions options)
+    {
+        var path = endpoint.Path!;
+        Socket? socket = null;
+        OwnedSocketFile? ownedFile = null;
+        try
+        {
+            PrepareUnixPath(endpoint);
+            socket = UnixPathSocket.Bind(endpoint.Kind == TransportKind.Unix ? SocketType.Stream : SocketType.Dgram, path);
+            if (UnixFileType.SocketIdentity(path) is { } identity)
+            {
+                ownedFile = new OwnedSocketFile(path, identity);
+            }
+
+            ApplyBufferSizes(socket, options);
+            if (options.UnixSocketMode is { } mode && !OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, mode);
+            }
+
+            if (endpoint.Kind.IsStream())
+            {
+                socket.Listen(options.Backlog);
+            }
+
+            return new Listener(endpoint, endpoint, socket, ownedFile);
+        }
+        catch (Exception e) when (e is SocketException or IOException or UnauthorizedAccessException)
+        {
+            ownedFile?.RemoveIfStillOurs();
+            socket?.Dispose();
+            var reason = e is SocketException s ? Describe(s) : e.Message;
+            throw new ListenerBindException($"cannot listen on {endpoint}: {reason}", e);
         }
     }
 

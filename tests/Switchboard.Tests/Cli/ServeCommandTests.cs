@@ -9,7 +9,8 @@ public sealed class ServeCommandTests : IDisposable
 {
     private static readonly string[] ServeOptions =
     [
-        "--listen", "--model", "--async-loops", "--max-connections", "--idle-timeout", "--drain", "--max-line", "--line-flush",
+        "--listen", "--model", "--async-loops", "--max-connections", "--max-connections-per-ip", "--idle-timeout", "--drain", "--max-line", "--line-flush",
+        "--line-timeout",
         "--tcp-nodelay", "--keepalive", "--reuse-address", "--send-buffer", "--receive-buffer", "--backlog",
         "--unix-mode", "--udp-reply-rate", "--udp-reply-burst", "--log-level",
         "--max-members", "--max-line-rate", "--line-burst", "--max-queue-bytes", "--max-queue-messages",

@@ -18,18 +18,25 @@ internal sealed class ServerCore : IDisposable
     private readonly ServerOptions _options;
     private readonly IStreamHandler? _streamHandler;
     private readonly IDatagramHandler? _datagramHandler;
+    /// <summary>How far evictions may take the count over the limit while their victims are still closing.</summary>
+    private const int EvictionHeadroom = 16;
+
     private readonly ILogger _logger;
-    private readonly LogThrottle _throttle = new(TimeSpan.FromSeconds(5));
+    private readonly LogThrottle _throttle;
+    private readonly int _maxConnections;
     private readonly ConcurrentDictionary<long, Connection> _live = new();
+    private readonly ConcurrentDictionary<IPAddress, int> _perAddress = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _nextId;
     private int _active;
     private long _rejected;
 
-    public ServerCore(ServerOptions options, IStreamHandler? streamHandler, IDatagramHandler? datagramHandler, ILogger logger, DatagramReplyGuard guard)
+    public ServerCore(ServerOptions options, int maxConnections, IStreamHandler? streamHandler, IDatagramHandler? datagramHandler, ILogger logger, DatagramReplyGuard guard)
     {
         _options = options;
+        _maxConnections = maxConnections;
+        _throttle = new LogThrottle(TimeSpan.FromSeconds(5), ReportSuppressed);
         _streamHandler = streamHandler;
         _datagramHandler = datagramHandler;
         _logger = logger;
@@ -48,6 +55,9 @@ internal sealed class ServerCore : IDisposable
     public long RejectedConnections => Interlocked.Read(ref _rejected);
 
     public IEnumerable<Connection> LiveConnections => _live.Values;
+
+    /// <summary>Connections served at once: <see cref="ServerOptions.MaxConnections"/>, lowered to fit the open-file limit.</summary>
+    public int MaxConnections => _maxConnections;
 
     /// <summary>Completes when the server is stopping and no connection is left.</summary>
     public Task Drained => _drained.Task;
@@ -197,6 +207,40 @@ internal sealed class ServerCore : IDisposable
         }
     }
 
+    /// <summary>
+    /// The heartbeat's round: closes connections idle for <see cref="ServerOptions.IdleTimeout"/> and those whose
+    /// message is past its deadline (<see cref="Connection.BeginMessage"/>), then reports the log lines held back.
+    /// </summary>
+    public void Sweep()
+    {
+        var now = Environment.TickCount64;
+        var idleLimit = (long)_options.IdleTimeout.TotalMilliseconds;
+        foreach (var connection in _live.Values)
+        {
+            var idle = now - connection.LastActivityTicks;
+            if (idleLimit > 0 && idle >= idleLimit && connection.TrySetReason(CloseReason.Idle))
+            {
+                if (_throttle.ShouldLog("idle"))
+                {
+                    ServerLog.ConnectionIdle(_logger, connection.Id, connection.RemoteText, Math.Round(idle / 1000.0, 1));
+                }
+
+                connection.Abort(CloseReason.Idle);
+            }
+            else if (now >= connection.MessageDeadlineTicks && connection.TrySetReason(CloseReason.FrameTimeout))
+            {
+                if (_throttle.ShouldLog("frame-timeout"))
+                {
+                    ServerLog.MessageTimedOut(_logger, connection.Id, connection.RemoteText, Math.Round((now - connection.MessageStartedTicks) / 1000.0, 1));
+                }
+
+                connection.Abort(CloseReason.FrameTimeout);
+            }
+        }
+
+        _throttle.Flush();
+    }
+
     public void Dispose()
     {
         _stopping.Dispose();
@@ -220,17 +264,30 @@ internal sealed class ServerCore : IDisposable
 
     private Connection? Admit(Socket accepted, Listener listener, Func<Socket, SocketIO> ioFor)
     {
-        if (Interlocked.Increment(ref _active) > _options.MaxConnections)
+        var remote = SafeRemote(accepted);
+        var address = AddressOf(remote);
+        if (address is not null && !TryCountAddress(address))
         {
-            Interlocked.Decrement(ref _active);
-            Interlocked.Increment(ref _rejected);
-            Metrics.ConnectionRejected();
-            if (_throttle.ShouldLog("max-connections"))
+            Reject(accepted);
+            if (_throttle.ShouldLog("max-connections-per-ip"))
             {
-                ServerLog.ConnectionRejected(_logger, Endpoints.EndpointText.Format(SafeRemote(accepted)), listener.Endpoint.ToString(), _options.MaxConnections);
+                ServerLog.ConnectionRejectedPerAddress(_logger, Endpoints.EndpointText.Format(remote), listener.Endpoint.ToString(), _options.MaxConnectionsPerAddress);
             }
 
-            accepted.Dispose();
+            return null;
+        }
+
+        var active = Interlocked.Increment(ref _active);
+        if (active > _maxConnections && !TryEvictFor(active))
+        {
+            Interlocked.Decrement(ref _active);
+            UncountAddress(address);
+            Reject(accepted);
+            if (_throttle.ShouldLog("max-connections"))
+            {
+                ServerLog.ConnectionRejected(_logger, Endpoints.EndpointText.Format(remote), listener.Endpoint.ToString(), _maxConnections);
+            }
+
             return null;
         }
 
@@ -239,6 +296,7 @@ internal sealed class ServerCore : IDisposable
             // Accepted as the listener was closing: the drain may already be over, and no one would wait for it.
             // Closed like a connection still in the backlog, rather than served halfway and cut at exit.
             accepted.Dispose();
+            UncountAddress(address);
             ReleaseSlot();
             return null;
         }
@@ -255,9 +313,118 @@ internal sealed class ServerCore : IDisposable
         {
             // Reset before we could even look at it.
             accepted.Dispose();
+            UncountAddress(address);
             ReleaseSlot();
             return null;
         }
+    }
+
+    private void Reject(Socket accepted)
+    {
+        Interlocked.Increment(ref _rejected);
+        Metrics.ConnectionRejected();
+        accepted.Dispose();
+    }
+
+    /// <summary>
+    /// The server is full: evicts the connection whose message (line, frame) has been open longest, if longer than
+    /// <see cref="ServerOptions.EvictionGrace"/>, so the newcomer can have its slot. A slowloris attacker's
+    /// connections are all mid-line, so each newcomer replaces the oldest of them, while a client between lines is
+    /// never a candidate. The victim's slot is freed when its handler has ended, so the count may run over the limit
+    /// meanwhile, by at most <see cref="EvictionHeadroom"/>.
+    /// </summary>
+    private bool TryEvictFor(int active)
+    {
+        var grace = (long)_options.EvictionGrace.TotalMilliseconds;
+        if (grace <= 0 || active > _maxConnections + EvictionHeadroom)
+        {
+            return false;
+        }
+
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var now = Environment.TickCount64;
+            Connection? victim = null;
+            var oldest = now - grace;
+            foreach (var connection in _live.Values)
+            {
+                var started = connection.MessageStartedTicks;
+                if (started != 0 && started <= oldest && connection.Reason is null)
+                {
+                    victim = connection;
+                    oldest = started;
+                }
+            }
+
+            if (victim is null)
+            {
+                return false;
+            }
+
+            if (victim.TrySetReason(CloseReason.Evicted))
+            {
+                if (_throttle.ShouldLog("evicted"))
+                {
+                    ServerLog.ConnectionEvicted(_logger, victim.Id, victim.RemoteText, Math.Round((now - oldest) / 1000.0, 1));
+                }
+
+                victim.Abort(CloseReason.Evicted);
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool TryCountAddress(IPAddress address)
+    {
+        var limit = _options.MaxConnectionsPerAddress;
+        if (limit <= 0)
+        {
+            return true;
+        }
+
+        if (_perAddress.AddOrUpdate(address, 1, static (_, count) => count + 1) <= limit)
+        {
+            return true;
+        }
+
+        UncountAddress(address);
+        return false;
+    }
+
+    private void UncountAddress(IPAddress? address)
+    {
+        if (address is null || _options.MaxConnectionsPerAddress <= 0)
+        {
+            return;
+        }
+
+        // Removed at zero so the table holds only addresses with live connections.
+        if (_perAddress.AddOrUpdate(address, 0, static (_, count) => count - 1) <= 0)
+        {
+            _perAddress.TryRemove(new KeyValuePair<IPAddress, int>(address, 0));
+        }
+    }
+
+    private static IPAddress? AddressOf(EndPoint? remote) => remote is IPEndPoint ip
+        ? ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4() : ip.Address
+        : null;
+
+    private void ReportSuppressed(string key, long count, double seconds)
+    {
+        var (level, description) = key switch
+        {
+            "max-connections" => (LogLevel.Warning, "connections rejected (--max-connections)"),
+            "max-connections-per-ip" => (LogLevel.Warning, "connections rejected (--max-connections-per-ip)"),
+            "evicted" => (LogLevel.Warning, "connections evicted for newcomers (server full)"),
+            "frame-timeout" => (LogLevel.Warning, "connections closed with a line unfinished (--line-timeout)"),
+            "over-limit" => (LogLevel.Warning, "connections closed over a limit"),
+            "idle" => (LogLevel.Information, "connections closed idle (--idle-timeout)"),
+            "accept" => (LogLevel.Warning, "accept failures"),
+            _ => (LogLevel.Warning, key),
+        };
+        ServerLog.Suppressed(_logger, level, description, count, seconds);
     }
 
     private void Finish(Connection connection)
@@ -278,14 +445,20 @@ internal sealed class ServerCore : IDisposable
         {
         }
 
-        if (reason == CloseReason.Limit)
+        if (reason == CloseReason.Limit && _throttle.ShouldLog("over-limit"))
         {
-            // A client that sends garbage (a line over --max-line): worth one line at the default level.
+            // A client that sends garbage (a line over --max-line): worth a line at the default level, not one each.
             ServerLog.ConnectionOverLimit(_logger, connection.Id, connection.RemoteText);
         }
 
         ServerLog.ConnectionClosed(_logger, connection.Id, connection.RemoteText, reason.ToName(), connection.BytesReceived, connection.BytesSent);
-        var lastOfTheDrain = _live.TryRemove(connection.Id, out _) && TakeBackSlot();
+        var removed = _live.TryRemove(connection.Id, out _);
+        if (removed)
+        {
+            UncountAddress(AddressOf(connection.RemoteEndPoint));
+        }
+
+        var lastOfTheDrain = removed && TakeBackSlot();
         // Counted before the drain is declared over: once StopAsync returns, every close is in the metrics.
         Metrics.ConnectionClosed(reason);
         if (lastOfTheDrain)
@@ -298,6 +471,7 @@ internal sealed class ServerCore : IDisposable
     {
         if (_live.TryRemove(connection.Id, out _))
         {
+            UncountAddress(AddressOf(connection.RemoteEndPoint));
             ReleaseSlot();
         }
     }
