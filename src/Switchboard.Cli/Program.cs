@@ -2,9 +2,12 @@ using System.CommandLine;
 using Switchboard.Cli;
 using Switchboard.Cli.Commands;
 using Switchboard.Cli.Commands.Bench;
+using Switchboard.Cli.Hosting;
 using Switchboard.Cli.Parsing;
 using Switchboard.Endpoints;
 using Switchboard.Transport;
+
+StandardDescriptors.Check(); // first: before anything of ours opens a descriptor (see StandardDescriptors)
 
 var root = new RootCommand("switchboard: socket servers and tools over TCP, UDP and Unix sockets.")
 {

@@ -81,7 +81,7 @@ internal static class ListenCommand
 
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, aborted);
             Action unsubscribe = () => { };
-            var source = broadcast?.Subscribe(out unsubscribe) ?? stdin;
+            var source = broadcast?.Subscribe(connection.RemoteText, connection.Abort, out unsubscribe) ?? stdin;
             Say(relay, $"connection from {connection.RemoteText}"); // after subscribing: from now on it gets stdin
             try
             {
