@@ -27,10 +27,12 @@ public static class ListenerFactory
             throw new ListenerBindException($"cannot listen on {endpoint}: host '{endpoint.Host}' not found ({e.Message})", e);
         }
 
-        var socket = CreateSocket(endpoint.Kind, target);
+        Socket? socket = null;
         string? createdPath = null;
         try
         {
+            // Inside the try: out of descriptors, creating the socket is what fails, and that too is one line.
+            socket = CreateSocket(endpoint.Kind, target);
             ApplyBufferSizes(socket, options);
             if (endpoint.Kind == TransportKind.Tcp)
             {
@@ -73,12 +75,12 @@ public static class ListenerFactory
         }
         catch (SocketException e)
         {
-            socket.Dispose();
-            throw new ListenerBindException($"cannot listen on {endpoint}: {Describe(e)}", e);
+            socket?.Dispose();
+            throw new ListenerBindException($"cannot listen on {endpoint}: {BindErrorText.Describe(endpoint, e)}", e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            socket.Dispose();
+            socket?.Dispose();
             throw new ListenerBindException($"cannot listen on {endpoint}: {e.Message}", e);
         }
     }
@@ -172,12 +174,4 @@ public static class ListenerFactory
             return true; // a live socket of the other type holds the path
         }
     }
-
-    private static string Describe(SocketException e) => e.SocketErrorCode switch
-    {
-        SocketError.AddressAlreadyInUse => "address already in use",
-        SocketError.AccessDenied => "permission denied (ports below 1024 need root)",
-        SocketError.AddressNotAvailable => "address not available on this host",
-        _ => e.Message,
-    };
 }
