@@ -58,7 +58,8 @@ internal static class ServeCommand
         var logLevel = new Option<string>("--log-level") { Description = "Least severe log level written to stderr: " + LogLevelParser.Names, DefaultValueFactory = _ => "information" };
         var chat = new ChatServeOptions();
 
-        var command = new Command("serve", "Serve a classic service or the telnet chat over TCP, UDP and Unix sockets. Prints 'listening on URI' per listener on stdout; logs go to stderr.")
+        var command = new Command("serve", "Serve a classic service or the telnet chat over TCP, UDP and Unix sockets. Prints 'listening on URI' per listener on stdout; logs go to stderr. "
+            + "Durations are at most 1193h, counts at most 1048576, byte sizes at most 1 GiB.")
         {
             service, listen, model, asyncLoops, maxConnections, idleTimeout, drain, maxLine, lineFlush, noDelay, keepAlive,
             reuseAddress, sendBuffer, receiveBuffer, backlog, unixMode, replyRate, replyBurst, logLevel,
