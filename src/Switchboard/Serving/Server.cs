@@ -92,8 +92,19 @@ public sealed class Server : IAsyncDisposable
             var ownDatagramPorts = _listeners.Where(l => l.Kind == TransportKind.Udp).Select(l => l.Endpoint.Port);
             _guard = new DatagramReplyGuard(ownDatagramPorts, _options.DatagramReplyRate, _options.DatagramReplyBurst);
             _core = new ServerCore(_options, budget.Effective, _streamHandler, _datagramHandler, _logger, _guard);
-            _model = ModelRunner.Create(_options, _core, _logger);
-            _model.Start(_listeners);
+            try
+            {
+                _model = ModelRunner.Create(_options, _core, _logger);
+                _model.Start(_listeners);
+            }
+            catch
+            {
+                // Not started: release what was taken, and leave nothing for StopAsync to stop (it would meet a
+                // half-built model and hide this error behind its own).
+                AbandonStart();
+                throw;
+            }
+
             // Idle connections, lines past their deadline and held-back log counts are found by one heartbeat
             // (Kestrel's approach), not a timer per connection.
             var period = TimeSpan.FromMilliseconds(_options.IdleTimeout > TimeSpan.Zero ? Math.Clamp(_options.IdleTimeout.TotalMilliseconds / 4, 50, 500) : 500);
@@ -192,6 +203,22 @@ public sealed class Server : IAsyncDisposable
             _listeners.Clear();
             throw;
         }
+    }
+
+    private void AbandonStart()
+    {
+        _model?.Dispose();
+        _core?.Dispose();
+        _guard?.Dispose();
+        foreach (var listener in _listeners)
+        {
+            listener.Dispose();
+        }
+
+        _listeners.Clear();
+        _model = null;
+        _core = null;
+        _guard = null;
     }
 
     private async Task StopCoreAsync()

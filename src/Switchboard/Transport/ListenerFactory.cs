@@ -32,9 +32,11 @@ public static class ListenerFactory
             return BindUnixPath(endpoint, options);
         }
 
-        var socket = CreateSocket(endpoint.Kind, target);
+        Socket? socket = null;
         try
         {
+            // Inside the try: out of descriptors, creating the socket is what fails, and that too is one line.
+            socket = CreateSocket(endpoint.Kind, target);
             ApplyBufferSizes(socket, options);
             if (endpoint.Kind == TransportKind.Tcp)
             {
@@ -64,12 +66,12 @@ public static class ListenerFactory
         }
         catch (SocketException e)
         {
-            socket.Dispose();
-            throw new ListenerBindException($"cannot listen on {endpoint}: {Describe(e)}", e);
+            socket?.Dispose();
+            throw new ListenerBindException($"cannot listen on {endpoint}: {BindErrorText.Describe(endpoint, e)}", e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            socket.Dispose();
+            socket?.Dispose();
             throw new ListenerBindException($"cannot listen on {endpoint}: {e.Message}", e);
         }
     }
@@ -109,7 +111,7 @@ public static class ListenerFactory
         {
             ownedFile?.RemoveIfStillOurs();
             socket?.Dispose();
-            var reason = e is SocketException s ? Describe(s) : e.Message;
+            var reason = e is SocketException s ? BindErrorText.Describe(endpoint, s) : e.Message;
             throw new ListenerBindException($"cannot listen on {endpoint}: {reason}", e);
         }
     }
@@ -203,12 +205,4 @@ public static class ListenerFactory
             return true; // a live socket of the other type holds the path
         }
     }
-
-    private static string Describe(SocketException e) => e.SocketErrorCode switch
-    {
-        SocketError.AddressAlreadyInUse => "address already in use",
-        SocketError.AccessDenied => "permission denied (ports below 1024 need root)",
-        SocketError.AddressNotAvailable => "address not available on this host",
-        _ => e.Message,
-    };
 }

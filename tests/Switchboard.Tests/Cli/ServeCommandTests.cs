@@ -49,7 +49,8 @@ public sealed class ServeCommandTests : IDisposable
     {
         var (code, stdout, _) = await CliProcess.RunAsync(TestTimeouts.Io * 3, [.. command, "--help"]);
         Assert.Equal(0, code);
-        var options = stdout[stdout.IndexOf("\nOptions:", StringComparison.Ordinal)..].Split('\n')
+        // The Options block ends at its blank line; connect's and listen's help go on with the EOF policy.
+        var options = stdout[stdout.IndexOf("\nOptions:", StringComparison.Ordinal)..].Split('\n').Skip(1).TakeWhile(l => l.Trim().Length > 0)
             .Where(l => l.TrimStart().StartsWith('-') && !l.Contains("--help", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(options);
         Assert.All(options, l => Assert.Contains("[default: ", l, StringComparison.Ordinal));

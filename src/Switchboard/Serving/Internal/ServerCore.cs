@@ -100,7 +100,9 @@ internal sealed class ServerCore : IDisposable
                 backoffMs = Math.Clamp(backoffMs * 2, 50, 1000);
                 if (_throttle.ShouldLog("accept"))
                 {
-                    ServerLog.AcceptFailed(_logger, listener.Endpoint.ToString(), e.Message, backoffMs);
+                    // Not e.Message for EMFILE: .NET gives it ENFILE's text ("in system"); DescriptorLimit names the real limit.
+                    var reason = e.SocketErrorCode == SocketError.TooManyOpenSockets ? DescriptorLimit.Describe() : e.Message;
+                    ServerLog.AcceptFailed(_logger, listener.Endpoint.ToString(), reason, backoffMs);
                 }
 
                 await Task.Delay(backoffMs);

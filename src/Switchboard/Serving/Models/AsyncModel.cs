@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using System.Net.Sockets;
 using Switchboard.Endpoints;
 using Switchboard.Serving.Internal;
 using Switchboard.Transport;
@@ -23,11 +24,29 @@ internal sealed class AsyncModel : ModelRunner
     public AsyncModel(ServerCore core, int ioLoops, LoopBackend backend, ILogger logger) : base(core)
     {
         var count = ReadinessBackends.ServesAsyncModel(backend) ? (ioLoops > 0 ? ioLoops : DefaultLoopCount) : 0;
-        _ioLoops = new SelectLoop[count];
-        for (var i = 0; i < count; i++)
+        var loops = new List<SelectLoop>(count);
+        try
         {
-            _ioLoops[i] = new SelectLoop($"switchboard-io-{i}", backend, logger);
+            for (var i = 0; i < count; i++)
+            {
+                loops.Add(new SelectLoop($"switchboard-io-{i}", backend, logger));
+            }
         }
+        catch (Exception e) when (e is SocketException or InvalidOperationException or OutOfMemoryException or ThreadStartException)
+        {
+            // Each loop holds a thread, an epoll descriptor and a wake-up socket; too many loops run out of one. Asked
+            // before the loops are released: a thread that cannot start for want of a descriptor says "out of memory".
+            var cause = DescriptorLimit.DescribeIfExhausted()
+                ?? (e is OutOfMemoryException or ThreadStartException ? "could not start its thread (out of memory or threads)" : e.Message);
+            foreach (var loop in loops)
+            {
+                loop.Dispose();
+            }
+
+            throw new ServerStartException($"cannot start event loop {loops.Count + 1} of {count}: {cause}", e);
+        }
+
+        _ioLoops = [.. loops];
     }
 
     /// <summary>

@@ -17,15 +17,16 @@ internal static partial class UnixPathSocket
     private const int SockStream = 1;
     private const int SockDgram = 2;
     private const int SockCloexec = 0x80000;
-    private const int AddressInUse = 98; // EADDRINUSE
-
-    /// <summary>Creates and binds; throws <see cref="SocketException"/> (address in use) or <see cref="IOException"/>.</summary>
+    /// <summary>
+    /// Creates and binds; throws <see cref="SocketException"/> with the error .NET's own bind would report, so
+    /// <see cref="BindErrorText"/> words it the same way (a missing directory, a directory not writable, no descriptors).
+    /// </summary>
     public static Socket Bind(SocketType type, string path)
     {
         var fd = socket(AfUnix, (type == SocketType.Stream ? SockStream : SockDgram) | SockCloexec, 0);
         if (fd < 0)
         {
-            throw new IOException(Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError()));
+            throw new SocketException((int)ToSocketError(Marshal.GetLastPInvokeError()));
         }
 
         // struct sockaddr_un: sa_family_t (2 bytes), then the path, NUL-terminated (length checked at parse time).
@@ -37,13 +38,22 @@ internal static partial class UnixPathSocket
         {
             var errno = Marshal.GetLastPInvokeError();
             _ = close(fd);
-            throw errno == AddressInUse
-                ? new SocketException((int)SocketError.AddressAlreadyInUse)
-                : new IOException(Marshal.GetPInvokeErrorMessage(errno));
+            throw new SocketException((int)ToSocketError(errno));
         }
 
         return new Socket(new SafeSocketHandle(fd, ownsHandle: true));
     }
+
+    /// <summary>The errno values bind(2) and socket(2) give for a path, as .NET maps them on Linux.</summary>
+    private static SocketError ToSocketError(int errno) => errno switch
+    {
+        98 => SocketError.AddressAlreadyInUse, // EADDRINUSE
+        13 or 1 => SocketError.AccessDenied, // EACCES, EPERM
+        2 or 20 => SocketError.AddressNotAvailable, // ENOENT, ENOTDIR: .NET says "address not available" here too
+        23 or 24 => SocketError.TooManyOpenSockets, // ENFILE, EMFILE
+        105 => SocketError.NoBufferSpaceAvailable, // ENOBUFS
+        _ => SocketError.SocketError,
+    };
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int socket(int domain, int type, int protocol);
