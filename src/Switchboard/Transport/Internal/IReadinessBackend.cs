@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-
 namespace Switchboard.Transport.Internal;
 
 /// <summary>
@@ -33,6 +31,3 @@ internal interface IReadinessBackend : IDisposable
     /// </summary>
     bool Wait(int timeoutMilliseconds);
 }
-
-/// <summary>Creates a backend that also watches the loop's wake-up socket.</summary>
-internal delegate IReadinessBackend ReadinessBackendFactory(Socket wake);

@@ -1,3 +1,5 @@
+using System.Net.Sockets;
+
 namespace Switchboard.Transport.Internal;
 
 /// <summary>
@@ -54,7 +56,7 @@ internal static class ReadinessBackends
     }
 
     /// <summary>Creates the backend for <paramref name="option"/> (resolved first), watching <paramref name="wake"/>.</summary>
-    public static IReadinessBackend Create(LoopBackend option, System.Net.Sockets.Socket wake) => Find(Resolve(option)).Create(wake);
+    public static IReadinessBackend Create(LoopBackend option, Socket wake) => Find(Resolve(option)).Create(wake);
 
     private static Entry Find(LoopBackend backend) =>
         Registered.FirstOrDefault(e => e.Backend == backend)
@@ -64,5 +66,5 @@ internal static class ReadinessBackends
         ? entry.Backend
         : throw new ArgumentException($"loop backend {entry.Name} ({source}) is not available on this system; use one of: {string.Join(", ", Registered.Where(e => e.Available).Select(e => e.Name))}");
 
-    private sealed record Entry(LoopBackend Backend, string Name, bool Available, bool Scalable, ReadinessBackendFactory Create);
+    private sealed record Entry(LoopBackend Backend, string Name, bool Available, bool Scalable, Func<Socket, IReadinessBackend> Create);
 }
