@@ -6,6 +6,7 @@ using Switchboard.Handlers;
 using Switchboard.Serving.Internal;
 using Switchboard.Serving.Models;
 using Switchboard.Transport;
+using Switchboard.Transport.Internal;
 
 namespace Switchboard.Serving;
 

@@ -3,7 +3,10 @@ using System.Runtime.InteropServices;
 namespace Switchboard.Transport.Internal;
 
 /// <summary>
-/// Says which descriptor limit was hit. .NET maps both EMFILE (this process is at its <c>ulimit -n</c>) and ENFILE
+/// The process's open-file limit (RLIMIT_NOFILE) on Linux, and which descriptor limit was hit. Every connection holds
+/// a descriptor, and so do the runtime's own calls (a new thread, a read of /proc): when those get EMFILE the runtime
+/// aborts the process ("Out of memory."), so connections must stop short of the limit.
+/// Which limit was hit: .NET maps both EMFILE (this process is at its <c>ulimit -n</c>) and ENFILE
 /// (the whole system is at <c>fs.file-max</c>) to <see cref="System.Net.Sockets.SocketError.TooManyOpenSockets"/>,
 /// whose message is ENFILE's "Too many open files in system" for both; the common case, EMFILE, then points the
 /// user at the wrong limit. Opening /dev/null at once fails with the real errno and tells them apart.
@@ -14,6 +17,48 @@ internal static partial class DescriptorLimit
     private const int SystemLimitReached = 23;  // ENFILE
     private const int NoFileResource = 7;       // RLIMIT_NOFILE on Linux
     private const int ReadOnlyCloseOnExec = 0x80000; // O_RDONLY | O_CLOEXEC
+
+    /// <summary>The soft limit; null where unknown (not Linux) or unlimited.</summary>
+    public static long? Soft()
+    {
+        if (!OperatingSystem.IsLinux() || getrlimit(NoFileResource, out var limit) != 0)
+        {
+            return null;
+        }
+
+        return limit.Current > long.MaxValue ? null : (long)limit.Current;
+    }
+
+    /// <summary>
+    /// Raises the soft limit to the hard one, where it is lower. The runtime already does this at start (checked: a
+    /// soft 256 under a hard 20000 is 20000 in /proc/PID/limits), so this only undoes a lowering made since; it is
+    /// the process owner's call, hence <see cref="Serving.ServerOptions.RaiseDescriptorLimit"/>.
+    /// </summary>
+    public static void RaiseSoftToHard()
+    {
+        if (OperatingSystem.IsLinux() && getrlimit(NoFileResource, out var limit) == 0 && limit.Current < limit.Maximum)
+        {
+            var raised = limit with { Current = limit.Maximum };
+            _ = setrlimit(NoFileResource, in raised); // refused (a hard limit the kernel caps lower): keep the soft one
+        }
+    }
+
+    /// <summary>Descriptors open now, or 0 where that cannot be read.</summary>
+    public static int OpenNow()
+    {
+        try
+        {
+            return OperatingSystem.IsLinux() ? Directory.GetFileSystemEntries("/proc/self/fd").Length : 0;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
 
     /// <summary>One phrase for "out of descriptors", naming the limit that was reached.</summary>
     public static string Describe() => Probe() switch
@@ -66,11 +111,7 @@ internal static partial class DescriptorLimit
     private static string ProcessLimit() => getrlimit(NoFileResource, out var limit) == 0 ? $" of {limit.Current}" : "";
 
     [StructLayout(LayoutKind.Sequential)]
-    private struct ResourceLimit
-    {
-        public ulong Current;
-        public ulong Maximum;
-    }
+    private readonly record struct ResourceLimit(ulong Current, ulong Maximum);
 
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int open(string path, int flags);
@@ -80,4 +121,7 @@ internal static partial class DescriptorLimit
 
     [LibraryImport("libc", EntryPoint = "getrlimit", SetLastError = true)]
     private static partial int getrlimit(int resource, out ResourceLimit limit);
+
+    [LibraryImport("libc", EntryPoint = "setrlimit", SetLastError = true)]
+    private static partial int setrlimit(int resource, in ResourceLimit limit);
 }
