@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Logging;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
 using Switchboard.Endpoints;
 using Switchboard.Serving.Internal;
 using Switchboard.Transport;
