@@ -51,8 +51,9 @@ internal static class ServeCommand
         var receiveBuffer = new Option<int?>("--receive-buffer") { Description = "SO_RCVBUF in bytes [default: the kernel's]" };
         var backlog = new Option<int>("--backlog") { Description = "Listen backlog (capped by net.core.somaxconn)", DefaultValueFactory = _ => 512 };
         var unixMode = new Option<string?>("--unix-mode") { Description = "Octal permissions for Unix socket files, e.g. 660 [default: from the umask]" };
-        var replyRate = new Option<int>("--udp-reply-rate") { Description = "Datagram replies per second per source (0 = unlimited)", DefaultValueFactory = _ => 100 };
+        var replyRate = new Option<int>("--udp-reply-rate") { Description = "Datagram replies per second per source address, exact at any rate; state for 65,536 sources at most (0 = unlimited)", DefaultValueFactory = _ => 100 };
         var replyBurst = new Option<int>("--udp-reply-burst") { Description = "Datagram replies one source may get at once before --udp-reply-rate applies", DefaultValueFactory = _ => 200 };
+        var replyLimitLoopback = new Option<bool>("--udp-reply-limit-loopback") { Description = "Apply --udp-reply-rate to loopback and Unix sources too, which cannot be spoofed from elsewhere [default: false]" };
         var logLevel = new Option<string>("--log-level") { Description = "Least severe log level written to stderr", DefaultValueFactory = _ => "information" };
         logLevel.AcceptOnlyFromAmong(LogLevels);
         var chat = new ChatServeOptions();
@@ -60,7 +61,7 @@ internal static class ServeCommand
         var command = new Command("serve", "Serve a classic service or the telnet chat over TCP, UDP and Unix sockets. Prints 'listening on URI' per listener on stdout; logs go to stderr.")
         {
             service, listen, model, asyncLoops, maxConnections, idleTimeout, drain, maxLine, lineFlush, noDelay, keepAlive,
-            reuseAddress, sendBuffer, receiveBuffer, backlog, unixMode, replyRate, replyBurst, logLevel,
+            reuseAddress, sendBuffer, receiveBuffer, backlog, unixMode, replyRate, replyBurst, replyLimitLoopback, logLevel,
         };
         foreach (var option in chat.All)
         {
@@ -85,6 +86,7 @@ internal static class ServeCommand
                 DrainTimeout = Duration(parse.GetValue(drain)!, "--drain"),
                 DatagramReplyRate = NonNegative(parse.GetValue(replyRate), "--udp-reply-rate"),
                 DatagramReplyBurst = Positive(parse.GetValue(replyBurst), "--udp-reply-burst"),
+                DatagramReplyLimitLoopback = parse.GetValue(replyLimitLoopback),
                 ServiceName = definition.Name,
                 Transport = new TransportOptions
                 {

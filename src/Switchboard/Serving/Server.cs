@@ -70,7 +70,7 @@ public sealed class Server : IAsyncDisposable
             CheckHandlers();
             BindAll();
             var ownDatagramPorts = _listeners.Where(l => l.Kind == TransportKind.Udp).Select(l => l.Endpoint.Port);
-            _guard = new DatagramReplyGuard(ownDatagramPorts, _options.DatagramReplyRate, _options.DatagramReplyBurst);
+            _guard = new DatagramReplyGuard(ownDatagramPorts, _options.DatagramReplyRate, _options.DatagramReplyBurst, _options.DatagramReplyLimitLoopback);
             _core = new ServerCore(_options, _streamHandler, _datagramHandler, _logger, _guard);
             _model = ModelRunner.Create(_options, _core);
             _model.Start(_listeners);
@@ -221,6 +221,5 @@ public sealed class Server : IAsyncDisposable
         await Task.WhenAny(model.Completion, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
         model.Dispose();
         core.Dispose();
-        _guard?.Dispose();
     }
 }
