@@ -15,7 +15,7 @@ internal static class DatagramRelay
     {
         var counts = new Counts();
         var outcome = await RunCoreAsync(client, stdin, stdout, options, counts, stop);
-        if (Summary(counts.Sent, counts.Received, options) is { } line)
+        if ((outcome != RelayOutcome.Idle || options.Verbose) && Summary(counts.Sent, counts.Received, options) is { } line) // --idle's error is the one line
         {
             Console.Error.WriteLine(line);
         }

@@ -2,9 +2,11 @@ using System.Globalization;
 using System.Text;
 using Switchboard.Cli.Relay;
 using Switchboard.Endpoints;
+using Switchboard.Handlers;
 using Switchboard.Services;
 using Switchboard.Serving;
 using Switchboard.Tests.Support;
+using Switchboard.Transport;
 
 namespace Switchboard.Tests.Cli;
 
@@ -24,9 +26,30 @@ public sealed class ConnectDatagramSummaryTests : IDisposable
     [InlineData(TransportKind.UnixDatagram)]
     public async Task ThreeHundredLinesThroughOurEchoAllComeBack(TransportKind kind)
     {
-        await using var server = StartEcho(kind, limitLoopback: false);
+        var echo = new CountingEcho();
+        await using var server = TestServer.Start(echo, ConcurrencyModel.Async, TestServer.Ephemeral(kind, _dir), o =>
+        {
+            o.DatagramReplyRate = 1; // what a local source would get if it were limited: 5, and 1 a second
+            o.DatagramReplyBurst = 5;
+        });
 
-        var run = await CliProcess.RunRawAsync(Lines(300), RunLimit, "connect", "--wait", "1s", server.Listeners[0].Endpoint.ToString());
+        // Ten lines at a time, each batch once the server has the last: UDP may drop what overflows a socket
+        // buffer on a loaded machine, and this test is about the server's limit, not about buffers.
+        var run = await CliProcess.RunRawAsync(
+            async stdin =>
+            {
+                for (var i = 0; i < 300; i += 10)
+                {
+                    await stdin.WriteAsync(Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(i + 1, 10).Select(n => n.ToString(CultureInfo.InvariantCulture) + "\n"))));
+                    await stdin.FlushAsync();
+                    Assert.True(await Eventually.TrueAsync(() => echo.Received >= i + 10));
+                }
+            },
+            RunLimit,
+            "connect",
+            "--wait",
+            "1s",
+            server.Listeners[0].Endpoint.ToString());
 
         Assert.Equal(0, run.ExitCode);
         Assert.Equal(Numbers(300), Sorted(run.Text));
@@ -74,6 +97,20 @@ public sealed class ConnectDatagramSummaryTests : IDisposable
             o.DatagramReplyBurst = 5;
             o.Transport.ReceiveBufferSize = 4 * 1024 * 1024; // 300 datagrams at once must not overflow a loaded server
         });
+
+    /// <summary>Echo that counts what it received, so the test can pace its input.</summary>
+    private sealed class CountingEcho : IDatagramHandler
+    {
+        private int _received;
+
+        public int Received => Volatile.Read(ref _received);
+
+        public async ValueTask HandleAsync(Datagram datagram, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _received);
+            await datagram.ReplyAsync(datagram.Payload, cancellationToken);
+        }
+    }
 
     private static byte[] Lines(int count) =>
         Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(1, count).Select(i => i.ToString(CultureInfo.InvariantCulture) + "\n")));
