@@ -55,8 +55,9 @@ internal static class ServeCommand
         var receiveBuffer = new Option<int?>("--receive-buffer") { Description = "SO_RCVBUF in bytes [default: the kernel's]" };
         var backlog = new Option<int>("--backlog") { Description = "Listen backlog (capped by net.core.somaxconn)", DefaultValueFactory = _ => 512 };
         var unixMode = new Option<string?>("--unix-mode") { Description = "Octal permissions for Unix socket files, e.g. 660 [default: from the umask]" };
-        var replyRate = new Option<int>("--udp-reply-rate") { Description = "Datagram replies per second per source (0 = unlimited)", DefaultValueFactory = _ => 100 };
+        var replyRate = new Option<int>("--udp-reply-rate") { Description = "Datagram replies per second per source address, exact at any rate; state for 65,536 sources at most (0 = unlimited)", DefaultValueFactory = _ => 100 };
         var replyBurst = new Option<int>("--udp-reply-burst") { Description = "Datagram replies one source may get at once before --udp-reply-rate applies", DefaultValueFactory = _ => 200 };
+        var replyLimitLoopback = new Option<bool>("--udp-reply-limit-loopback") { Description = "Apply --udp-reply-rate to loopback and Unix sources too, which cannot be spoofed from elsewhere [default: false]" };
         var logLevel = new Option<string>("--log-level") { Description = "Least severe log level written to stderr: " + LogLevelParser.Names, DefaultValueFactory = _ => "information" };
         var chat = new ChatServeOptions();
 
@@ -64,7 +65,7 @@ internal static class ServeCommand
             + "Durations are at most 1193h, counts at most 1048576, byte sizes at most 1 GiB.")
         {
             service, listen, model, asyncLoops, maxConnections, maxPerAddress, idleTimeout, drain, maxLine, lineFlush, lineTimeout, noDelay, keepAlive,
-            reuseAddress, sendBuffer, receiveBuffer, backlog, unixMode, replyRate, replyBurst, logLevel,
+            reuseAddress, sendBuffer, receiveBuffer, backlog, unixMode, replyRate, replyBurst, replyLimitLoopback, logLevel,
         };
         foreach (var option in chat.All)
         {
@@ -93,6 +94,7 @@ internal static class ServeCommand
                 DrainTimeout = Duration(parse.GetValue(drain)!, "--drain"),
                 DatagramReplyRate = NonNegative(parse.GetValue(replyRate), "--udp-reply-rate"),
                 DatagramReplyBurst = Positive(parse.GetValue(replyBurst), "--udp-reply-burst"),
+                DatagramReplyLimitLoopback = parse.GetValue(replyLimitLoopback),
                 ServiceName = definition.Name,
                 Transport = new TransportOptions
                 {

@@ -10,7 +10,8 @@ namespace Switchboard.Framing;
 /// <summary>
 /// Reads frames from a <see cref="PipeReader"/> (a connection's <c>Input</c>, a <c>PipeReader.Create(stream)</c>)
 /// with an <see cref="IFramer"/>, and enforces the rules a framer alone cannot: a stream that ends mid-frame is a
-/// <see cref="TruncatedFrameException"/>, never a partial message; buffered bytes that hold no frame and exceed the
+/// <see cref="TruncatedFrameException"/>, never a partial message (unless the framer takes the rest as a final
+/// frame: <see cref="DelimitedFramer.AcceptUnterminatedFinalFrame"/> for a last line without its newline); buffered bytes that hold no frame and exceed the
 /// framer's <see cref="IFramer.MaxEncodedLength"/> are a <see cref="FrameTooLargeException"/>.
 /// </summary>
 /// <remarks>
@@ -154,7 +155,19 @@ public sealed class FrameReader : IDisposable
 
     private ReadOnlySequence<byte>? End()
     {
-        if (_framer.TryReadAtEnd(ref _buffer, out var last))
+        bool hasLast;
+        ReadOnlySequence<byte> last;
+        try
+        {
+            hasLast = _framer.TryReadAtEnd(ref _buffer, out last);
+        }
+        catch (FramingException)
+        {
+            Release(); // a final frame over the limit: discarded like any broken frame
+            throw;
+        }
+
+        if (hasLast)
         {
             return last;
         }

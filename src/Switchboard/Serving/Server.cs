@@ -91,7 +91,7 @@ public sealed class Server : IAsyncDisposable
             }
 
             var ownDatagramPorts = _listeners.Where(l => l.Kind == TransportKind.Udp).Select(l => l.Endpoint.Port);
-            _guard = new DatagramReplyGuard(ownDatagramPorts, _options.DatagramReplyRate, _options.DatagramReplyBurst);
+            _guard = new DatagramReplyGuard(ownDatagramPorts, _options.DatagramReplyRate, _options.DatagramReplyBurst, _options.DatagramReplyLimitLoopback);
             _core = new ServerCore(_options, budget.Effective, _streamHandler, _datagramHandler, _logger, _guard);
             try
             {
@@ -210,7 +210,6 @@ public sealed class Server : IAsyncDisposable
     {
         _model?.Dispose();
         _core?.Dispose();
-        _guard?.Dispose();
         foreach (var listener in _listeners)
         {
             listener.Dispose();
@@ -253,6 +252,5 @@ public sealed class Server : IAsyncDisposable
         await Task.WhenAny(model.Completion, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
         model.Dispose();
         core.Dispose();
-        _guard?.Dispose();
     }
 }

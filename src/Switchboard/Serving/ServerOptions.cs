@@ -82,13 +82,24 @@ public sealed class ServerOptions
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Replies per second one datagram source may get; 0 turns the limit off. Defaults to 100, with bursts of
-    /// <see cref="DatagramReplyBurst"/>: a spoofed source cannot turn the server into an amplifier.
+    /// Replies per second one datagram source address may get; 0 turns the limit off. Defaults to 100, with bursts
+    /// of <see cref="DatagramReplyBurst"/>: a spoofed source cannot turn the server into an amplifier. The limit is
+    /// exact at any rate (tokens refill continuously, not in steps), and its state is a fixed table of 65,536
+    /// sources (1.5 MiB) however many addresses send: a new source whose share of the table is busy gets no
+    /// reply until a slot has refilled, so a flood of new sources cannot reset a victim's bucket.
     /// </summary>
     public int DatagramReplyRate { get; set; } = 100;
 
     /// <summary>Replies one datagram source may get at once before the rate applies. Defaults to 200.</summary>
     public int DatagramReplyBurst { get; set; } = 200;
+
+    /// <summary>
+    /// Whether <see cref="DatagramReplyRate"/> applies to local sources too: loopback addresses (127.0.0.0/8, ::1)
+    /// and Unix datagram sockets. Defaults to false: the limit guards against reflection, which needs a spoofed
+    /// source address, and the kernel delivers nothing from a loopback address or a Unix socket that did not come
+    /// from this host. A local client that sends 300 lines gets 300 replies.
+    /// </summary>
+    public bool DatagramReplyLimitLoopback { get; set; }
 
     /// <summary>A name for logs and the <c>switchboard.service</c> metric attribute, e.g. <c>echo</c>.</summary>
     public string ServiceName { get; set; } = "switchboard";

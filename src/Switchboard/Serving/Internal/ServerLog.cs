@@ -30,6 +30,15 @@ internal static partial class ServerLog
     [LoggerMessage(8, LogLevel.Warning, "no reply to {Peer} on {Endpoint}: {Reason}")]
     public static partial void DatagramReplyRefused(ILogger logger, string peer, string endpoint, string reason);
 
+    [LoggerMessage(40, LogLevel.Warning, "no reply to {Peer} on {Endpoint}: over its reply rate (--udp-reply-rate, --udp-reply-burst)")]
+    public static partial void DatagramReplyLimited(ILogger logger, string peer, string endpoint);
+
+    [LoggerMessage(41, LogLevel.Warning, "no reply to local {Peer} on {Endpoint}: over its reply rate (--udp-reply-rate, --udp-reply-burst; local sources are limited because --udp-reply-limit-loopback is on)")]
+    public static partial void LocalDatagramReplyLimited(ILogger logger, string peer, string endpoint);
+
+    [LoggerMessage(42, LogLevel.Warning, "no reply to {Peer} on {Endpoint}: a new source while too many are being limited at once (the reply-rate table is full; --udp-reply-rate)")]
+    public static partial void DatagramSourcesFull(ILogger logger, string peer, string endpoint);
+
     [LoggerMessage(9, LogLevel.Warning, "accept on {Endpoint} failed: {Message}; retrying in {DelayMs} ms")]
     public static partial void AcceptFailed(ILogger logger, string endpoint, string message, int delayMs);
 
