@@ -182,7 +182,7 @@ public sealed class Server : IAsyncDisposable
         foreach (var connection in core.LiveConnections)
         {
             var idle = now - connection.LastActivityTicks;
-            if (idle >= limit && connection.TrySetReason(CloseReason.Idle))
+            if (idle >= limit && !connection.TryHandleIdle(_options.IdleTimeout) && connection.TrySetReason(CloseReason.Idle))
             {
                 ServerLog.ConnectionIdle(_logger, connection.Id, connection.RemoteText, Math.Round(idle / 1000.0, 1));
                 connection.Abort(CloseReason.Idle);
