@@ -40,7 +40,7 @@ internal static class ServeCommand
         model.AcceptOnlyFromAmong(Models);
         var asyncLoops = new Option<int>("--async-loops") { Description = "Event-loop threads of the async model on Linux (0 = half the cores, at least 1)", DefaultValueFactory = _ => 0 };
         var maxConnections = new Option<int>("--max-connections") { Description = "Most connections served at once; more are closed at accept", DefaultValueFactory = _ => 1024 };
-        var idleTimeout = new Option<string>("--idle-timeout") { Description = "Close a connection idle this long (ms, s, m, h; 0 = off)", DefaultValueFactory = _ => "5m" };
+        var idleTimeout = new Option<string>("--idle-timeout") { Description = "Close a connection idle this long (ms, s, m, h; 0 = off). Chat: a quiet member is probed instead, never cut for silence", DefaultValueFactory = _ => "5m" };
         var drain = new Option<string>("--drain") { Description = "On SIGTERM or Ctrl-C, let live connections finish this long, then abort them", DefaultValueFactory = _ => "5s" };
         var maxLine = new Option<int>("--max-line") { Description = "Longest line, in bytes, of line-based services (timestamp; chat: 4096 unless given)", DefaultValueFactory = _ => 8192 };
         var lineFlush = new Option<string>("--line-flush") { Description = "Answer a partial line after this quiet spell (timestamp)", DefaultValueFactory = _ => "200ms" };
