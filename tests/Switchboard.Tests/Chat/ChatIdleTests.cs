@@ -19,10 +19,13 @@ public sealed class ChatIdleTests
 {
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(1);
 
-    [Fact(Timeout = TestTimeouts.Exchange)]
-    public async Task QuietMembersStayWhileATelnetClientThatStopsAnsweringIsToldAndClosed()
+    [Theory(Timeout = TestTimeouts.Exchange)]
+    [InlineData(ConcurrencyModel.Async)]
+    [InlineData(ConcurrencyModel.Select)]
+    [InlineData(ConcurrencyModel.Threads)]
+    public async Task QuietMembersStayWhileATelnetClientThatStopsAnsweringIsToldAndClosed(ConcurrencyModel model)
     {
-        await using var server = ChatTestServer.Start(configure: o => o.IdleTimeout = Idle);
+        await using var server = ChatTestServer.Start(model: model, configure: o => o.IdleTimeout = Idle);
         using var closed = new MetricCollector<long>(server.Server.Meter!, "switchboard.connections.closed");
         using var lurker = await server.JoinAsync("lurker");
         await lurker.SendAsync("/join quiet");
