@@ -10,7 +10,7 @@ namespace Switchboard.Chat.Internal;
 /// <see cref="ChatOptions.NickTimeout"/>, every line within the line timeout, and the server's idle timeout taken
 /// over (<see cref="OnIdle"/>), because silence is normal for a member.
 /// </summary>
-internal sealed class ChatSession : IDisposable
+internal sealed partial class ChatSession : IDisposable
 {
     private const int NamesPerLine = 50;
 
@@ -139,64 +139,6 @@ internal sealed class ChatSession : IDisposable
                 _lineDeadline.Start();
             }
         }
-    }
-
-    /// <summary>
-    /// The server's idle timeout, taken over: for the chat, silence means the connection may be dead, not that the
-    /// member must go. Before a nick, nothing was said: told and closed. A telnet client is probed with IAC DO
-    /// TIMING-MARK and told and closed if nothing has come back by the next idle timeout. A raw client cannot be
-    /// probed in the stream without showing it bytes, so the kernel probes it (TCP keepalive) and ends the
-    /// connection if its host is gone. Runs on the server's heartbeat timer.
-    /// </summary>
-    private void OnIdle(TimeSpan idleTimeout)
-    {
-        if (_done)
-        {
-            return;
-        }
-
-        if (_nick is null)
-        {
-            CloseForIdle(ChatFormat.SilentBeforeNick(idleTimeout));
-        }
-        else if (_reader.PeerSpeaksTelnet)
-        {
-            var received = _connection.BytesReceived;
-            if (_probeSent && received == _receivedAtProbe)
-            {
-                CloseForIdle(ChatFormat.ProbeUnanswered(idleTimeout));
-                return;
-            }
-
-            _probeSent = true;
-            _receivedAtProbe = received;
-            _member.Deliver(ChatFormat.TimingMarkProbe);
-        }
-        else if (!_keepAliveOn)
-        {
-            // First probe after another idle timeout of silence, then a few seconds apart: a peer whose host is
-            // gone is found about two idle timeouts after its last byte, like an unanswered telnet probe.
-            _keepAliveOn = true;
-            var interval = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerSecond, idleTimeout.Ticks / KeepAliveProbes));
-            _connection.EnableKeepAlive(idleTimeout, interval, KeepAliveProbes);
-        }
-    }
-
-    private void CloseForIdle(ChatMessage notice)
-    {
-        _connection.TrySetCloseReason(CloseReason.Idle);
-        _member.Close(notice, "idle");
-    }
-
-    private void CloseForLimit(ChatMessage notice, string? leaveReason)
-    {
-        if (_done)
-        {
-            return;
-        }
-
-        _connection.TrySetCloseReason(CloseReason.Limit);
-        _member.Close(notice, leaveReason);
     }
 
     /// <summary>Acts on one line; false when the session is over.</summary>
