@@ -2,9 +2,13 @@ using System.CommandLine;
 using Switchboard.Cli;
 using Switchboard.Cli.Commands;
 using Switchboard.Cli.Commands.Bench;
+using Switchboard.Cli.Hosting;
 using Switchboard.Cli.Parsing;
 using Switchboard.Endpoints;
+using Switchboard.Serving;
 using Switchboard.Transport;
+
+StandardDescriptors.Check(); // first: before anything of ours opens a descriptor (see StandardDescriptors)
 
 var root = new RootCommand("switchboard: socket servers and tools over TCP, UDP and Unix sockets.")
 {
@@ -15,15 +19,12 @@ var root = new RootCommand("switchboard: socket servers and tools over TCP, UDP 
     BenchCommand.Create(),
 };
 
+HelpWithEofPolicy.Install(root);
+
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
 {
-    foreach (var error in parse.Errors)
-    {
-        Console.Error.WriteLine($"switchboard: {error.Message}");
-    }
-
-    Console.Error.WriteLine("Try 'switchboard --help'.");
+    ParseErrorReport.Write(parse, Console.Error);
     return ExitCodes.UsageError;
 }
 
@@ -38,7 +39,7 @@ catch (Exception e) when (e is UsageException or EndpointFormatException or Argu
     Console.Error.WriteLine($"switchboard: {e.Message}");
     return ExitCodes.UsageError;
 }
-catch (ListenerBindException e)
+catch (Exception e) when (e is ListenerBindException or ServerStartException)
 {
     Console.Error.WriteLine($"switchboard: {e.Message}");
     return ExitCodes.NetworkError;

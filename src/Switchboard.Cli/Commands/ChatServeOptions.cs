@@ -60,10 +60,10 @@ internal sealed class ChatServeOptions
     {
         options.Chat = new ChatOptions
         {
-            MaxMembers = Positive(parse.GetValue(MaxMembers), "--max-members"),
+            MaxMembers = Positive(parse.GetValue(MaxMembers), "--max-members", OptionValues.LargestCount - FullNoticeHeadroom),
             MaxLineRate = NonNegative(parse.GetValue(MaxLineRate), "--max-line-rate"),
             LineBurst = Positive(parse.GetValue(LineBurst), "--line-burst"),
-            MaxQueuedBytes = Positive(parse.GetValue(MaxQueueBytes), "--max-queue-bytes"),
+            MaxQueuedBytes = Positive(parse.GetValue(MaxQueueBytes), "--max-queue-bytes", OptionValues.LargestBytes),
             MaxQueuedMessages = Positive(parse.GetValue(MaxQueueMessages), "--max-queue-messages"),
             MaxLineBytes = IsGiven(parse, maxLine) ? options.MaxLine : Defaults.MaxLineBytes,
             NickTimeout = Timeout(parse.GetValue(NickTimeout)!, "--nick-timeout"),
@@ -97,9 +97,7 @@ internal sealed class ChatServeOptions
 
     private static bool IsGiven(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };
 
-    private static int Positive(int value, string option) =>
-        value > 0 ? value : throw new UsageException($"{option} must be a positive number, not {value}");
+    private static int Positive(int value, string option, int max = OptionValues.LargestCount) => OptionValues.Positive(value, option, max);
 
-    private static int NonNegative(int value, string option) =>
-        value >= 0 ? value : throw new UsageException($"{option} must be 0 or more, not {value}");
+    private static int NonNegative(int value, string option) => OptionValues.NonNegative(value, option);
 }

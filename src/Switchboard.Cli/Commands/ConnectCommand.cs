@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Switchboard.Cli.Hosting;
 using Switchboard.Cli.Parsing;
 using Switchboard.Cli.Relay;
+using Switchboard.Cli.Scan;
 using Switchboard.Client;
 using Switchboard.Endpoints;
 
@@ -14,7 +15,13 @@ internal static class ConnectCommand
 {
     public static Command Create()
     {
-        var uri = new Argument<string>("uri") { Description = "Where to connect: tcp://HOST:PORT, udp://HOST:PORT, unix:///path, unixgram:///path (IPv6 in brackets)" };
+        var target = new Argument<string[]>("target")
+        {
+            Description = "Where to connect: tcp://HOST:PORT, udp://HOST:PORT, unix:///path, unixgram:///path (IPv6 in brackets); "
+                + "or as nc takes it: HOST PORT (tcp; -u: udp), -U PATH; with -z, HOST PORT|LOW-HIGH...",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        ParseErrorReport.RejectOptionLike(target);
         var timeout = new Option<string>("--timeout", "-w") { Description = "Connect timeout, per address tried", DefaultValueFactory = _ => "10s" };
         var ipv4 = new Option<bool>("--ipv4", "-4") { Description = "Use IPv4 addresses only [default: false: every family]" };
         var ipv6 = new Option<bool>("--ipv6", "-6") { Description = "Use IPv6 addresses only [default: false: every family]" };
@@ -22,25 +29,38 @@ internal static class ConnectCommand
         var wait = new Option<string>("--wait") { Description = "Datagrams: after stdin EOF, exit once no reply has come for this long", DefaultValueFactory = _ => "2s" };
         var perChunk = new Option<bool>("--datagram-per-chunk") { Description = "Datagrams: one per stdin read instead of one per line [default: false]" };
         var shared = new RelayOptionSet();
+        var netcat = new NetcatOptionSet();
+        var scan = new Option<bool>("--scan", "-z") { Description = "nc's zero-I/O scan: connect to each PORT or LOW-HIGH range and close at once; exit 0 if any accepted. Loopback only unless --allow-remote [default: false]" };
+        var allowRemote = new Option<bool>("--allow-remote") { Description = "With -z, allow scanning a host that is not a loopback address [default: false]" };
 
         var command = new Command(
             "connect",
             "Connect to URI and relay: stdin goes to the peer, what the peer sends goes to stdout, byte for byte. On a "
             + "terminal, lines are sent as you end them with Enter; Ctrl-D is end of file. Over udp and unixgram each "
-            + "stdin line is one datagram. A host name is tried address by address until one connects.\n\n" + EofPolicy.Text)
+            + "stdin line is one datagram. A host name is tried address by address until one connects. "
+            + "'switchboard connect --help' ends with the end-of-file policy.")
         {
-            uri, timeout, ipv4, ipv6, source, wait, perChunk,
+            target, timeout, ipv4, ipv6, source, wait, perChunk, scan, allowRemote,
         };
         shared.AddTo(command);
+        netcat.AddTo(command);
 
         command.SetAction(async (parse, _) =>
         {
-            var endpoint = EndpointUri.Parse(parse.GetValue(uri)!);
             if (parse.GetValue(ipv4) && parse.GetValue(ipv6))
             {
                 throw new UsageException("-4 and -6 exclude each other");
             }
 
+            var tokens = parse.GetValue(target)!;
+            var flags = netcat.Flags(parse);
+            var connectTimeout = OptionValues.PositiveDuration(parse.GetValue(timeout)!, "--timeout (-w)");
+            if (parse.GetValue(scan))
+            {
+                return await ScanAsync(tokens, flags, connectTimeout, parse.GetValue(ipv4), parse.GetValue(ipv6), parse.GetValue(allowRemote), shared.Read(parse).Verbose);
+            }
+
+            var endpoint = NetcatTarget.ForConnect(tokens, flags);
             var local = parse.GetValue(source) is { } text ? SourceAddressParser.Parse(text, endpoint.Kind) : null;
             var family = parse.GetValue(ipv4) ? AddressFamily.InterNetwork
                 : parse.GetValue(ipv6) ? AddressFamily.InterNetworkV6
@@ -48,7 +68,7 @@ internal static class ConnectCommand
                 : AddressFamily.Unspecified;
             var client = new ClientOptions
             {
-                ConnectTimeout = Positive(RelayOptionSet.Duration(parse.GetValue(timeout)!, "--timeout"), "--timeout"),
+                ConnectTimeout = connectTimeout,
                 AddressFamily = family,
                 LocalEndPoint = local,
             };
@@ -57,15 +77,40 @@ internal static class ConnectCommand
                 DatagramWait = RelayOptionSet.Duration(parse.GetValue(wait)!, "--wait"),
                 DatagramPerChunk = parse.GetValue(perChunk),
             };
-            return await RunAsync(endpoint, client, relay);
+            return await RunAsync(endpoint, client, relay, netcat.Crlf(parse));
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(EndpointUri endpoint, ClientOptions client, RelayOptions relay)
+    private static async Task<int> ScanAsync(string[] tokens, NetcatTarget.Flags flags, TimeSpan timeout, bool ipv4, bool ipv6, bool allowRemote, bool verbose)
     {
         using var stop = new StopSignal();
-        var stdin = ConsoleStreams.Stdin();
+        if (flags.Udp)
+        {
+            throw new UsageException("-z probes TCP ports and Unix stream paths: UDP has no handshake to probe");
+        }
+
+        if (flags.Unix)
+        {
+            return tokens.Length == 1
+                ? await PortScan.RunUnixAsync(tokens[0], timeout, stop.Token)
+                : throw new UsageException("-z -U takes one path");
+        }
+
+        if (tokens.Length < 2)
+        {
+            throw new UsageException("-z needs a HOST and at least one PORT or LOW-HIGH range: connect -z 127.0.0.1 20-30");
+        }
+
+        var family = ipv4 ? AddressFamily.InterNetwork : ipv6 ? AddressFamily.InterNetworkV6 : AddressFamily.Unspecified;
+        var request = new PortScan.Request(tokens[0], PortScan.ParsePorts(tokens[1..]), timeout, family, allowRemote, verbose);
+        return await PortScan.RunAsync(request, stop.Token);
+    }
+
+    private static async Task<int> RunAsync(EndpointUri endpoint, ClientOptions client, RelayOptions relay, bool crlf)
+    {
+        using var stop = new StopSignal();
+        IStdinSource stdin = crlf ? new CrlfStdinSource(ConsoleStreams.Stdin()) : ConsoleStreams.Stdin();
         using var stdout = new RawOutput(ConsoleStreams.Stdout());
         try
         {
@@ -84,7 +129,7 @@ internal static class ConnectCommand
                 outcome = await DatagramRelay.RunAsync(datagrams, stdin, stdout, relay, stop.Token);
             }
 
-            Say(relay, $"done: {outcome}");
+            Say(relay, $"done: {outcome.Describe()}");
             return ExitFor(outcome, endpoint);
         }
         catch (StdoutClosedException)
@@ -127,7 +172,4 @@ internal static class ConnectCommand
             Console.Error.WriteLine($"switchboard: {message}");
         }
     }
-
-    private static TimeSpan Positive(TimeSpan value, string option) =>
-        value > TimeSpan.Zero ? value : throw new UsageException($"{option} must be more than 0");
 }

@@ -19,44 +19,52 @@ internal static class ListenCommand
 {
     public static Command Create()
     {
-        var uri = new Argument<string>("uri") { Description = "Where to listen: tcp://HOST:PORT, udp://HOST:PORT, unix:///path, unixgram:///path (port 0 = ephemeral)" };
+        var target = new Argument<string[]>("target")
+        {
+            Description = "Where to listen: tcp://HOST:PORT, udp://HOST:PORT, unix:///path, unixgram:///path (port 0 = ephemeral); "
+                + "or as nc takes it: PORT, HOST PORT, -p PORT [HOST] (tcp; -u: udp), -U PATH. A host left out is 127.0.0.1",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        ParseErrorReport.RejectOptionLike(target);
+        var listenFlag = new Option<bool>("-l") { Description = "Accepted for nc -l: listen always listens [default: true, always]" };
+        var port = new Option<string?>("--port", "-p") { Description = "The port to listen on, as nc -l -p PORT; a HOST may follow [default: none: the target says]" };
         var keepOpen = new Option<bool>("--keep-open", "-k") { Description = "Serve many connections, one after another or at once; their output is interleaved by line [default: false: one connection]" };
-        var maxConnections = new Option<int>("--max-connections", "-m") { Description = "With --keep-open, most connections at once (as ncat)", DefaultValueFactory = _ => 100 };
+        // No -m: serve's -m is --model, and nc-openbsd's -m is a minimum TTL; only ncat spells --max-conns -m.
+        var maxConnections = new Option<int>("--max-connections") { Description = "With --keep-open, most connections at once (ncat's -m, --max-conns)", DefaultValueFactory = _ => 100 };
         var shared = new RelayOptionSet();
+        var netcat = new NetcatOptionSet();
         var command = new Command(
             "listen",
             "Listen on URI, accept one connection (--keep-open: many) and relay it to stdin and stdout, byte for byte. "
             + "Prints 'listening on URI' on stderr. Over udp and unixgram, datagrams from every peer are printed and "
-            + "each stdin line is sent to the last peer that sent one. The Unix socket file is removed on exit.\n\n"
-            + EofPolicy.Text)
+            + "each stdin line is sent to the last peer that sent one. The Unix socket file is removed on exit. "
+            + "'switchboard listen --help' ends with the end-of-file policy.")
         {
-            uri, keepOpen, maxConnections,
+            target, listenFlag, port, keepOpen, maxConnections,
         };
         shared.AddTo(command);
+        netcat.AddTo(command);
 
         command.SetAction(async (parse, _) =>
         {
-            var endpoint = EndpointUri.Parse(parse.GetValue(uri)!);
+            var endpoint = NetcatTarget.ForListen(parse.GetValue(target) ?? [], netcat.Flags(parse), parse.GetValue(port));
             var relay = shared.Read(parse);
             var many = parse.GetValue(keepOpen);
-            var max = parse.GetValue(maxConnections);
-            if (max < 1)
-            {
-                throw new UsageException($"--max-connections must be a positive number, not {max}");
-            }
+            var max = OptionValues.Positive(parse.GetValue(maxConnections), "--max-connections");
+            var crlf = netcat.Crlf(parse);
 
             return endpoint.Kind.IsStream()
-                ? await ListenStreamAsync(endpoint, relay, many ? max : 1, many)
-                : await ListenDatagramAsync(endpoint, relay);
+                ? await ListenStreamAsync(endpoint, relay, many ? max : 1, many, crlf)
+                : await ListenDatagramAsync(endpoint, relay, crlf);
         });
         return command;
     }
 
-    private static async Task<int> ListenStreamAsync(EndpointUri endpoint, RelayOptions relay, int maxConnections, bool keepOpen)
+    private static async Task<int> ListenStreamAsync(EndpointUri endpoint, RelayOptions relay, int maxConnections, bool keepOpen, bool crlf)
     {
         using var stop = new StopSignal();
         var stdout = ConsoleStreams.Stdout();
-        var stdin = ConsoleStreams.Stdin();
+        var stdin = Stdin(crlf);
         var broadcast = keepOpen ? new StdinBroadcast(stdin) : null;
         using var interleaver = keepOpen ? new LineInterleaver(stdout) : null;
         using var raw = new RawOutput(stdout);
@@ -81,7 +89,7 @@ internal static class ListenCommand
 
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, aborted);
             Action unsubscribe = () => { };
-            var source = broadcast?.Subscribe(out unsubscribe) ?? stdin;
+            var source = broadcast?.Subscribe(connection.RemoteText, connection.Abort, out unsubscribe) ?? stdin;
             Say(relay, $"connection from {connection.RemoteText}"); // after subscribing: from now on it gets stdin
             try
             {
@@ -93,7 +101,7 @@ internal static class ListenCommand
                     interleaver?.CreateSink() ?? raw,
                     relay,
                     linked.Token);
-                Say(relay, $"{connection.RemoteText}: {outcome}");
+                Say(relay, $"{connection.RemoteText}: {outcome.Describe()}");
                 var code = outcome == RelayOutcome.Idle && keepOpen
                     ? ConsoleStreams.Fail($"{connection.RemoteText}: idle timeout: nothing moved either way")
                     : ConnectCommand.ExitFor(outcome, endpoint);
@@ -132,7 +140,7 @@ internal static class ListenCommand
         return await Task.WhenAny(finished.Task, stopped) == finished.Task ? await finished.Task : ExitCodes.Success;
     }
 
-    private static async Task<int> ListenDatagramAsync(EndpointUri endpoint, RelayOptions relay)
+    private static async Task<int> ListenDatagramAsync(EndpointUri endpoint, RelayOptions relay, bool crlf)
     {
         using var stop = new StopSignal();
         using var stdout = new RawOutput(ConsoleStreams.Stdout());
@@ -163,7 +171,7 @@ internal static class ListenCommand
         server.Start();
         Console.Error.WriteLine($"switchboard: listening on {server.Listeners[0].Endpoint}");
 
-        var stdinEnded = relay.Send ? ReplyFromStdinAsync(() => Volatile.Read(ref last), relay, clock, stop.Token) : Task.Delay(Timeout.InfiniteTimeSpan, stop.Token);
+        var stdinEnded = relay.Send ? ReplyFromStdinAsync(() => Volatile.Read(ref last), relay, crlf, clock, stop.Token) : Task.Delay(Timeout.InfiniteTimeSpan, stop.Token);
         var idle = relay.Idle is { } limit ? clock.QuietForAsync(limit, stop.Token) : Task.Delay(Timeout.InfiniteTimeSpan, stop.Token);
         var stopping = WaitForStopAsync(stdinEnded, relay.QuitAfterStdinEof, stop.Token);
         if (await Task.WhenAny(stopping, idle, stdoutClosed.Task) == idle && !stop.Token.IsCancellationRequested)
@@ -175,9 +183,9 @@ internal static class ListenCommand
     }
 
     /// <summary>Stdin lines, each as one datagram to whoever sent the last one; completes at stdin EOF.</summary>
-    private static async Task ReplyFromStdinAsync(Func<Datagram?> lastSender, RelayOptions relay, ActivityClock clock, CancellationToken stop)
+    private static async Task ReplyFromStdinAsync(Func<Datagram?> lastSender, RelayOptions relay, bool crlf, ActivityClock clock, CancellationToken stop)
     {
-        var stdin = ConsoleStreams.Stdin();
+        var stdin = Stdin(crlf);
         var splitter = new DatagramSplitter(relay.DatagramPerChunk, DatagramClient.MaxUdpPayload);
         var buffer = new byte[DatagramClient.MaxUdpPayload];
         var warned = false;
@@ -237,6 +245,9 @@ internal static class ListenCommand
         options.Listen.Add(endpoint);
         return options;
     }
+
+    /// <summary>Stdin, with <c>-C</c> its line endings sent as CRLF.</summary>
+    private static IStdinSource Stdin(bool crlf) => crlf ? new CrlfStdinSource(ConsoleStreams.Stdin()) : ConsoleStreams.Stdin();
 
     private static void Say(RelayOptions relay, string message)
     {

@@ -14,7 +14,9 @@ namespace Switchboard.Cli.Commands;
 internal static class ServeCommand
 {
     private static readonly string[] Models = ["async", "sequential", "threads", "select"];
-    private static readonly string[] LogLevels = ["trace", "debug", "information", "warning", "error", "none"];
+
+    /// <summary>More loops than cores only add contention; each holds a thread and two descriptors.</summary>
+    private const int MostAsyncLoops = 1024;
 
     public static Command Create()
     {
@@ -38,12 +40,14 @@ internal static class ServeCommand
             DefaultValueFactory = _ => "async",
         };
         model.AcceptOnlyFromAmong(Models);
-        var asyncLoops = new Option<int>("--async-loops") { Description = "Event-loop threads of the async model on Linux (0 = half the cores, at least 1)", DefaultValueFactory = _ => 0 };
-        var maxConnections = new Option<int>("--max-connections") { Description = "Most connections served at once; more are closed at accept", DefaultValueFactory = _ => 1024 };
+        var asyncLoops = new Option<int>("--async-loops") { Description = "Event-loop threads of the async model on Linux (0 = half the cores, at least 1; at most 1024)", DefaultValueFactory = _ => 0 };
+        var maxConnections = new Option<int>("--max-connections") { Description = "Most connections served at once, lowered (with a warning) to fit under the open-file limit less a reserve of 64 or a tenth; when full, a newcomer replaces the connection whose line has been unfinished longest (over 2 s), else it is closed at accept", DefaultValueFactory = _ => 1024 };
+        var maxPerAddress = new Option<int>("--max-connections-per-ip") { Description = "Most connections served at once from one IP address; more are closed at accept (0 = no limit)", DefaultValueFactory = _ => 0 };
         var idleTimeout = new Option<string>("--idle-timeout") { Description = "Close a connection idle this long (ms, s, m, h; 0 = off). Chat: a quiet member is probed instead, never cut for silence", DefaultValueFactory = _ => "5m" };
         var drain = new Option<string>("--drain") { Description = "On SIGTERM or Ctrl-C, let live connections finish this long, then abort them", DefaultValueFactory = _ => "5s" };
         var maxLine = new Option<int>("--max-line") { Description = "Longest line, in bytes, of line-based services (timestamp; chat: 4096 unless given)", DefaultValueFactory = _ => 8192 };
         var lineFlush = new Option<string>("--line-flush") { Description = "Answer a partial line after this quiet spell (timestamp)", DefaultValueFactory = _ => "200ms" };
+        var lineTimeout = new Option<string>("--line-timeout") { Description = "Close a connection whose line is not complete this long after its first byte, the first line counted from the connect; answering a partial line does not end it (timestamp; 0 = off)", DefaultValueFactory = _ => "30s" };
         var noDelay = new Option<bool>("--tcp-nodelay") { Description = "TCP_NODELAY on accepted connections (--tcp-nodelay false turns it off) [default: true]", DefaultValueFactory = _ => true };
         var keepAlive = new Option<bool>("--keepalive") { Description = "SO_KEEPALIVE on accepted connections [default: false]", DefaultValueFactory = _ => false };
         var reuseAddress = new Option<bool>("--reuse-address") { Description = "SO_REUSEADDR on TCP listeners, so a restart is not refused over TIME_WAIT [default: true]", DefaultValueFactory = _ => true };
@@ -51,16 +55,17 @@ internal static class ServeCommand
         var receiveBuffer = new Option<int?>("--receive-buffer") { Description = "SO_RCVBUF in bytes [default: the kernel's]" };
         var backlog = new Option<int>("--backlog") { Description = "Listen backlog (capped by net.core.somaxconn)", DefaultValueFactory = _ => 512 };
         var unixMode = new Option<string?>("--unix-mode") { Description = "Octal permissions for Unix socket files, e.g. 660 [default: from the umask]" };
-        var replyRate = new Option<int>("--udp-reply-rate") { Description = "Datagram replies per second per source (0 = unlimited)", DefaultValueFactory = _ => 100 };
+        var replyRate = new Option<int>("--udp-reply-rate") { Description = "Datagram replies per second per source address, exact at any rate; state for 65,536 sources at most (0 = unlimited)", DefaultValueFactory = _ => 100 };
         var replyBurst = new Option<int>("--udp-reply-burst") { Description = "Datagram replies one source may get at once before --udp-reply-rate applies", DefaultValueFactory = _ => 200 };
-        var logLevel = new Option<string>("--log-level") { Description = "Least severe log level written to stderr", DefaultValueFactory = _ => "information" };
-        logLevel.AcceptOnlyFromAmong(LogLevels);
+        var replyLimitLoopback = new Option<bool>("--udp-reply-limit-loopback") { Description = "Apply --udp-reply-rate to loopback and Unix sources too, which cannot be spoofed from elsewhere [default: false]" };
+        var logLevel = new Option<string>("--log-level") { Description = "Least severe log level written to stderr: " + LogLevelParser.Names, DefaultValueFactory = _ => "information" };
         var chat = new ChatServeOptions();
 
-        var command = new Command("serve", "Serve a classic service or the telnet chat over TCP, UDP and Unix sockets. Prints 'listening on URI' per listener on stdout; logs go to stderr.")
+        var command = new Command("serve", "Serve a classic service or the telnet chat over TCP, UDP and Unix sockets. Prints 'listening on URI' per listener on stdout; logs go to stderr. "
+            + "Durations are at most 1193h, counts at most 1048576, byte sizes at most 1 GiB.")
         {
-            service, listen, model, asyncLoops, maxConnections, idleTimeout, drain, maxLine, lineFlush, noDelay, keepAlive,
-            reuseAddress, sendBuffer, receiveBuffer, backlog, unixMode, replyRate, replyBurst, logLevel,
+            service, listen, model, asyncLoops, maxConnections, maxPerAddress, idleTimeout, drain, maxLine, lineFlush, lineTimeout, noDelay, keepAlive,
+            reuseAddress, sendBuffer, receiveBuffer, backlog, unixMode, replyRate, replyBurst, replyLimitLoopback, logLevel,
         };
         foreach (var option in chat.All)
         {
@@ -71,28 +76,33 @@ internal static class ServeCommand
         {
             var serviceOptions = new ServiceOptions
             {
-                MaxLine = Positive(parse.GetValue(maxLine), "--max-line"),
+                MaxLine = Positive(parse.GetValue(maxLine), "--max-line", OptionValues.LargestBytes),
                 LineFlush = Duration(parse.GetValue(lineFlush)!, "--line-flush"),
+                LineTimeout = Duration(parse.GetValue(lineTimeout)!, "--line-timeout") is { } limit && limit > TimeSpan.Zero ? limit : Timeout.InfiniteTimeSpan,
             };
             chat.Apply(parse, serviceOptions, maxLine);
             var definition = ServiceCatalog.Create(parse.GetValue(service)!, serviceOptions)!;
             var options = new ServerOptions
             {
                 Model = Enum.Parse<ConcurrencyModel>(parse.GetValue(model)!, ignoreCase: true),
-                AsyncLoops = NonNegative(parse.GetValue(asyncLoops), "--async-loops"),
+                AsyncLoops = NonNegative(parse.GetValue(asyncLoops), "--async-loops", MostAsyncLoops),
                 MaxConnections = Positive(parse.GetValue(maxConnections), "--max-connections"),
+                MaxConnectionsPerAddress = NonNegative(parse.GetValue(maxPerAddress), "--max-connections-per-ip"),
+                RaiseDescriptorLimit = true, // the tool owns its process
+
                 IdleTimeout = Duration(parse.GetValue(idleTimeout)!, "--idle-timeout"),
                 DrainTimeout = Duration(parse.GetValue(drain)!, "--drain"),
                 DatagramReplyRate = NonNegative(parse.GetValue(replyRate), "--udp-reply-rate"),
                 DatagramReplyBurst = Positive(parse.GetValue(replyBurst), "--udp-reply-burst"),
+                DatagramReplyLimitLoopback = parse.GetValue(replyLimitLoopback),
                 ServiceName = definition.Name,
                 Transport = new TransportOptions
                 {
                     NoDelay = parse.GetValue(noDelay),
                     KeepAlive = parse.GetValue(keepAlive),
                     ReuseAddress = parse.GetValue(reuseAddress),
-                    SendBufferSize = parse.GetValue(sendBuffer) is { } send ? Positive(send, "--send-buffer") : null,
-                    ReceiveBufferSize = parse.GetValue(receiveBuffer) is { } receive ? Positive(receive, "--receive-buffer") : null,
+                    SendBufferSize = parse.GetValue(sendBuffer) is { } send ? Positive(send, "--send-buffer", OptionValues.LargestBytes) : null,
+                    ReceiveBufferSize = parse.GetValue(receiveBuffer) is { } receive ? Positive(receive, "--receive-buffer", OptionValues.LargestBytes) : null,
                     Backlog = Positive(parse.GetValue(backlog), "--backlog"),
                     UnixSocketMode = parse.GetValue(unixMode) is { } mode ? FileMode(mode) : null,
                 },
@@ -115,7 +125,7 @@ internal static class ServeCommand
                 options.Listen.Add(endpoint);
             }
 
-            var level = Enum.Parse<LogLevel>(parse.GetValue(logLevel)!, ignoreCase: true);
+            var level = LogLevelParser.Parse(parse.GetValue(logLevel)!, "--log-level");
             return await ServeAsync(definition, options, level);
         });
         return command;
@@ -144,16 +154,12 @@ internal static class ServeCommand
         return string.Create(CultureInfo.InvariantCulture, $"{name} (port {definition.DefaultPort})");
     }
 
-    private static int Positive(int value, string option) =>
-        value > 0 ? value : throw new UsageException($"{option} must be a positive number, not {value}");
+    // Every count and duration goes through OptionValues, so a value that parses but cannot work is one line here.
+    private static int Positive(int value, string option, int max = OptionValues.LargestCount) => OptionValues.Positive(value, option, max);
 
-    private static int NonNegative(int value, string option) =>
-        value >= 0 ? value : throw new UsageException($"{option} must be 0 or more, not {value}");
+    private static int NonNegative(int value, string option, int max = OptionValues.LargestCount) => OptionValues.NonNegative(value, option, max);
 
-    private static TimeSpan Duration(string text, string option) =>
-        DurationParser.TryParse(text, out var duration)
-            ? duration
-            : throw new UsageException($"{option}: '{text}' is not a duration (e.g. 200ms, 5s, 5m, 1h; a bare number is seconds)");
+    private static TimeSpan Duration(string text, string option) => OptionValues.Duration(text, option);
 
     private static UnixFileMode FileMode(string octal)
     {

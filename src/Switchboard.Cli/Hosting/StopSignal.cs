@@ -1,16 +1,18 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 
 namespace Switchboard.Cli.Hosting;
 
 /// <summary>
-/// SIGTERM and SIGINT (Ctrl-C) as a cancellation token: the first asks for a graceful stop, a second one ends the
-/// process at once. Handled here rather than by System.CommandLine, whose default gives an action only 2 s before
-/// the process is killed — shorter than the drain time.
+/// SIGTERM and SIGINT (Ctrl-C) as a cancellation token: the first asks for a graceful stop; a second one ends the
+/// process at once when <see cref="SecondSignal.ForcesExit"/> says the user means it. Handled here rather than by
+/// System.CommandLine, whose default gives an action only 2 s before the process is killed — shorter than the drain.
 /// </summary>
 internal sealed class StopSignal : IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly PosixSignalRegistration[] _registrations;
+    private long _firstAt;
 
     public StopSignal()
     {
@@ -36,11 +38,15 @@ internal sealed class StopSignal : IDisposable
     private void OnSignal(PosixSignalContext context)
     {
         context.Cancel = true; // we stop ourselves, gracefully
-        if (_stop.IsCancellationRequested)
+        var now = Stopwatch.GetTimestamp();
+        var first = Interlocked.CompareExchange(ref _firstAt, now, 0);
+        if (first == 0)
         {
-            Environment.Exit(130); // second signal: the user does not want to wait for the drain
+            _stop.Cancel();
         }
-
-        _stop.Cancel();
+        else if (SecondSignal.ForcesExit(context.Signal, Stopwatch.GetElapsedTime(first, now)))
+        {
+            Environment.Exit(130); // the user does not want to wait for the drain
+        }
     }
 }

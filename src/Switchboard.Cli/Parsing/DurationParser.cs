@@ -4,7 +4,8 @@ namespace Switchboard.Cli.Parsing;
 
 /// <summary>
 /// Durations as ncat writes them: a number of seconds, or a number with a unit <c>ms</c>, <c>s</c>, <c>m</c> or
-/// <c>h</c> (<c>200ms</c>, <c>5s</c>, <c>5m</c>, <c>1.5h</c>).
+/// <c>h</c> (<c>200ms</c>, <c>5s</c>, <c>5m</c>, <c>1.5h</c>). NaN and infinity are not durations (the runtime
+/// parses them as numbers). The range an option allows is <see cref="OptionValues"/>' to check.
 /// </summary>
 internal static class DurationParser
 {
@@ -22,7 +23,7 @@ internal static class DurationParser
         };
 
         if (!double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
-            || value < 0 || double.IsInfinity(value) || value * scale > TimeSpan.MaxValue.TotalSeconds / 2)
+            || !double.IsFinite(value) || value < 0 || value * scale > TimeSpan.MaxValue.TotalSeconds / 2)
         {
             return false;
         }

@@ -44,10 +44,7 @@ internal sealed class RelayOptionSet
         };
     }
 
-    public static TimeSpan Duration(string text, string option) =>
-        DurationParser.TryParse(text, out var duration)
-            ? duration
-            : throw new UsageException($"{option}: '{text}' is not a duration (e.g. 500ms, 2s, 5m; a bare number is seconds)");
+    public static TimeSpan Duration(string text, string option) => OptionValues.Duration(text, option);
 
-    private static TimeSpan? OptionalDuration(string? text, string option) => text is null ? null : Duration(text, option);
+    private static TimeSpan? OptionalDuration(string? text, string option) => OptionValues.OptionalDuration(text, option);
 }

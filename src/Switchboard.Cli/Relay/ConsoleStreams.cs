@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Microsoft.Win32.SafeHandles;
+using Switchboard.Cli.Hosting;
 using Switchboard.Endpoints;
 
 namespace Switchboard.Cli.Relay;
@@ -7,16 +8,24 @@ namespace Switchboard.Cli.Relay;
 /// <summary>The process's own ends of a relay, and its one-line failure reports.</summary>
 internal static class ConsoleStreams
 {
-    /// <summary>Stdin as raw bytes when piped; on a terminal, the line mode of <see cref="TerminalLineSource"/>.</summary>
+    /// <summary>
+    /// Stdin as raw bytes when piped; on a terminal, the line mode of <see cref="TerminalLineSource"/>; empty when it
+    /// was closed at start (<c>&lt;&amp;-</c>).
+    /// </summary>
     public static IStdinSource Stdin() =>
-        Console.IsInputRedirected ? new StreamSource(Console.OpenStandardInput()) : new TerminalLineSource(Console.In);
+        StandardDescriptors.StdinClosed ? new StreamSource(Stream.Null)
+        : Console.IsInputRedirected || OperatingSystem.IsWindows() ? new StreamSource(Console.OpenStandardInput())
+        : new TerminalLineSource();
 
     /// <summary>
-    /// Stdout as raw bytes, unbuffered: what the peer sends appears as it arrives. A plain stream on descriptor 1
-    /// rather than the console's, which drops writes to a closed pipe silently (a relay would then never end).
+    /// Stdout as raw bytes, unbuffered: what the peer sends appears as it arrives, at the shell's file offset
+    /// (<see cref="StandardOutputStream"/>). Not the console's stream, which drops writes to a closed pipe silently
+    /// (a relay would then never end).
     /// </summary>
     public static Stream Stdout() =>
-        new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+        OperatingSystem.IsWindows()
+            ? new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0)
+            : new StandardOutputStream();
 
     /// <summary>Prints one line on stderr and returns the network-error exit code.</summary>
     public static int Fail(string message)

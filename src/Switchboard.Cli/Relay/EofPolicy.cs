@@ -22,9 +22,12 @@ internal static class EofPolicy
             'connection refused': exit 1.
           --recv-only: stdin is never read and no FIN is sent; a stream ends at peer EOF.
           listen: the same for its connection; it exits when that connection ends. With --keep-open it serves until
-            SIGINT/SIGTERM (or -q SECS after stdin EOF); stdin goes to every connected peer, and a peer arriving
-            after stdin EOF is half-closed at once. A datagram listener prints every peer's datagrams, sends stdin
+            SIGINT/SIGTERM (or -q SECS after stdin EOF); stdin goes to every connected peer at the slowest one's
+            pace, a peer that takes none of it for 5s is dropped (noted on stderr), and a peer arriving after
+            stdin EOF is half-closed at once. A datagram listener prints every peer's datagrams, sends stdin
             lines to the last sender, and runs until SIGINT/SIGTERM (or -q SECS after stdin EOF).
+        On a terminal one Ctrl-C quits, and the session ends when the peer closes. A second Ctrl-C (250ms or more
+        after the first), or any signal 1s or more after it, exits at once (130).
         Exit codes: 0 success (SIGINT/SIGTERM included), 1 network error (refused, timed out, unknown host, reset,
         --idle expired), 2 usage error.
         """;

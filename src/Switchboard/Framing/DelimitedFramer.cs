@@ -18,7 +18,8 @@ public sealed class DelimitedFramer : IFramer
     /// <summary>Creates a framer for messages ending with <paramref name="delimiter"/>.</summary>
     /// <param name="delimiter">The bytes that end a message; at least one.</param>
     /// <param name="maxFrameLength">The longest payload; defaults to <see cref="FramingLimits.DefaultMaxLineLength"/>.</param>
-    public DelimitedFramer(ReadOnlySpan<byte> delimiter, int maxFrameLength = FramingLimits.DefaultMaxLineLength)
+    /// <param name="acceptUnterminatedFinalFrame">Sets <see cref="AcceptUnterminatedFinalFrame"/>; false by default.</param>
+    public DelimitedFramer(ReadOnlySpan<byte> delimiter, int maxFrameLength = FramingLimits.DefaultMaxLineLength, bool acceptUnterminatedFinalFrame = false)
     {
         if (delimiter.IsEmpty)
         {
@@ -29,13 +30,29 @@ public sealed class DelimitedFramer : IFramer
         _delimiter = delimiter.ToArray();
         _shownDelimiter = Show(delimiter);
         MaxFrameLength = maxFrameLength;
+        AcceptUnterminatedFinalFrame = acceptUnterminatedFinalFrame;
     }
 
     /// <summary>A framer for lines ending in <c>"\n"</c> (the payload keeps a <c>"\r"</c> before it).</summary>
-    public static DelimitedFramer NewLine(int maxFrameLength = FramingLimits.DefaultMaxLineLength) => new("\n"u8, maxFrameLength);
+    /// <param name="maxFrameLength">The longest line; defaults to <see cref="FramingLimits.DefaultMaxLineLength"/>.</param>
+    /// <param name="acceptUnterminatedFinalFrame">Sets <see cref="AcceptUnterminatedFinalFrame"/>: true for text files, whose last line often has no newline.</param>
+    public static DelimitedFramer NewLine(int maxFrameLength = FramingLimits.DefaultMaxLineLength, bool acceptUnterminatedFinalFrame = false) =>
+        new("\n"u8, maxFrameLength, acceptUnterminatedFinalFrame);
 
     /// <summary>A framer for lines ending in <c>"\r\n"</c>, as telnet and the Internet's text protocols send them.</summary>
-    public static DelimitedFramer CrLf(int maxFrameLength = FramingLimits.DefaultMaxLineLength) => new("\r\n"u8, maxFrameLength);
+    /// <param name="maxFrameLength">The longest line; defaults to <see cref="FramingLimits.DefaultMaxLineLength"/>.</param>
+    /// <param name="acceptUnterminatedFinalFrame">Sets <see cref="AcceptUnterminatedFinalFrame"/>.</param>
+    public static DelimitedFramer CrLf(int maxFrameLength = FramingLimits.DefaultMaxLineLength, bool acceptUnterminatedFinalFrame = false) =>
+        new("\r\n"u8, maxFrameLength, acceptUnterminatedFinalFrame);
+
+    /// <summary>
+    /// Whether bytes after the last delimiter, at the end of the stream, are one more frame (as a text file's last
+    /// line without a newline, or <c>printf 'a\nb' | nc</c>) instead of a <see cref="TruncatedFrameException"/>.
+    /// Defaults to false: in a protocol that ends every message with its delimiter, a missing one means the peer
+    /// stopped mid-message, and half a command must not be acted on. The final frame keeps any part of a
+    /// multi-byte delimiter it ends with (<c>"end\r"</c> under CRLF) and obeys <see cref="MaxFrameLength"/>.
+    /// </summary>
+    public bool AcceptUnterminatedFinalFrame { get; init; }
 
     /// <summary>The bytes that end a message.</summary>
     public ReadOnlyMemory<byte> Delimiter => _delimiter;
@@ -77,8 +94,20 @@ public sealed class DelimitedFramer : IFramer
     /// <inheritdoc/>
     public bool TryReadAtEnd(ref ReadOnlySequence<byte> input, out ReadOnlySequence<byte> frame)
     {
-        frame = default;
-        return false;
+        if (!AcceptUnterminatedFinalFrame || input.IsEmpty)
+        {
+            frame = default;
+            return false; // nothing left, or leftovers the reader reports as truncated
+        }
+
+        if (input.Length > MaxFrameLength)
+        {
+            throw NoDelimiter(input.Length);
+        }
+
+        frame = input;
+        input = input.Slice(input.End);
+        return true;
     }
 
     /// <inheritdoc/>

@@ -2,13 +2,16 @@ using System.Buffers;
 using System.Globalization;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
+using Switchboard.Transport;
+using Switchboard.Transport.Internal;
 
 namespace Switchboard.Framing;
 
 /// <summary>
 /// Reads frames from a <see cref="PipeReader"/> (a connection's <c>Input</c>, a <c>PipeReader.Create(stream)</c>)
 /// with an <see cref="IFramer"/>, and enforces the rules a framer alone cannot: a stream that ends mid-frame is a
-/// <see cref="TruncatedFrameException"/>, never a partial message; buffered bytes that hold no frame and exceed the
+/// <see cref="TruncatedFrameException"/>, never a partial message (unless the framer takes the rest as a final
+/// frame: <see cref="DelimitedFramer.AcceptUnterminatedFinalFrame"/> for a last line without its newline); buffered bytes that hold no frame and exceed the
 /// framer's <see cref="IFramer.MaxEncodedLength"/> are a <see cref="FrameTooLargeException"/>.
 /// </summary>
 /// <remarks>
@@ -21,6 +24,7 @@ public sealed class FrameReader : IDisposable
 {
     private readonly PipeReader _input;
     private readonly IFramer _framer;
+    private readonly Connection? _connection;
     private ReadOnlySequence<byte> _buffer;
     private bool _holding;
     private bool _inputCompleted;
@@ -33,10 +37,20 @@ public sealed class FrameReader : IDisposable
         ArgumentNullException.ThrowIfNull(framer);
         _input = input;
         _framer = framer;
+        _connection = (input as ConnectionPipeReader)?.Owner;
     }
 
     /// <summary>The framing in use.</summary>
     public IFramer Framer => _framer;
+
+    /// <summary>
+    /// When reading a connection's <see cref="Connection.Input"/>, how long a frame may take from its first byte to
+    /// its last before the server closes the connection (<see cref="CloseReason.FrameTimeout"/>); the services'
+    /// <c>LineTimeout</c> (30 s) is the usual value. Defaults to <see cref="Timeout.InfiniteTimeSpan"/>: no deadline.
+    /// Either way, a frame in progress is marked on the connection (<see cref="Connection.BeginMessage"/>), so a
+    /// stalled sender is the one a newcomer evicts when the server is full. Other pipes are not timed.
+    /// </summary>
+    public TimeSpan FrameTimeout { get; init; } = Timeout.InfiniteTimeSpan;
 
     /// <summary>
     /// Returns the next frame, or null when the stream has ended cleanly between frames (and after the one message
@@ -88,6 +102,11 @@ public sealed class FrameReader : IDisposable
                 }
 
                 // Only part of a frame: consume nothing, examine everything, so the next read waits for more.
+                if (!_buffer.IsEmpty)
+                {
+                    _connection?.BeginMessage(FrameTimeout);
+                }
+
                 _holding = false;
                 _input.AdvanceTo(_buffer.Start, _buffer.End);
             }
@@ -119,7 +138,13 @@ public sealed class FrameReader : IDisposable
     {
         try
         {
-            return _framer.TryRead(ref _buffer, out frame);
+            if (!_framer.TryRead(ref _buffer, out frame))
+            {
+                return false;
+            }
+
+            _connection?.EndMessage();
+            return true;
         }
         catch (FramingException)
         {
@@ -130,7 +155,19 @@ public sealed class FrameReader : IDisposable
 
     private ReadOnlySequence<byte>? End()
     {
-        if (_framer.TryReadAtEnd(ref _buffer, out var last))
+        bool hasLast;
+        ReadOnlySequence<byte> last;
+        try
+        {
+            hasLast = _framer.TryReadAtEnd(ref _buffer, out last);
+        }
+        catch (FramingException)
+        {
+            Release(); // a final frame over the limit: discarded like any broken frame
+            throw;
+        }
+
+        if (hasLast)
         {
             return last;
         }

@@ -13,6 +13,12 @@ namespace Switchboard.Services;
 /// <see cref="ServiceOptions.LineFlush"/> is answered as it stands, because the tutorial's client sends no newline
 /// and waits. A line over <see cref="ServiceOptions.MaxLine"/> gets one error line, then the connection closes.
 /// </summary>
+/// <remarks>
+/// A line must reach its newline within <see cref="ServiceOptions.LineTimeout"/> of its first byte, and the first
+/// line within that time of the connection's start (nginx's <c>client_header_timeout</c> counts the same way).
+/// Answering a partial line after <see cref="ServiceOptions.LineFlush"/> does not end it: a dribbler would otherwise
+/// send one byte per flush and never be cut. Between lines only the idle timeout applies.
+/// </remarks>
 public sealed class TimestampService(ServiceOptions options) : IStreamHandler, IDatagramHandler
 {
     /// <summary>The <c>[time]: </c> prefix for now, in the format of Python's <c>time.ctime()</c>.</summary>
@@ -29,6 +35,7 @@ public sealed class TimestampService(ServiceOptions options) : IStreamHandler, I
         ArgumentNullException.ThrowIfNull(connection);
         var input = connection.Input;
         var output = connection.Output;
+        connection.BeginMessage(options.LineTimeout);
         while (true)
         {
             var result = await input.ReadAsync(cancellationToken);
@@ -41,7 +48,13 @@ public sealed class TimestampService(ServiceOptions options) : IStreamHandler, I
                     return;
                 }
 
+                connection.EndMessage();
                 Answer(output, line);
+            }
+
+            if (!buffer.IsEmpty)
+            {
+                connection.BeginMessage(options.LineTimeout); // keeps the start of a line already under way
             }
 
             if (buffer.Length > options.MaxLine)

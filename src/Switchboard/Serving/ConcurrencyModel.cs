@@ -7,7 +7,8 @@ public enum ConcurrencyModel
     /// async/await, the scalable default. On Linux, connections are spread over a few event loops (epoll, half
     /// the processors, <see cref="ServerOptions.AsyncLoops"/>) and each handler's code runs on its
     /// connection's loop, so it must not block the thread (await instead, or move blocking work to
-    /// <see cref="Task.Run(System.Action)"/>). Elsewhere, the runtime's socket engine with handlers on the thread pool.
+    /// <see cref="Task.Run(System.Action)"/>). Elsewhere, the runtime's socket engine with handlers on the thread pool,
+    /// unless a loop backend is chosen (<see cref="ServerOptions.LoopBackend"/>): then on loops over it, as on Linux.
     /// </summary>
     Async,
 
@@ -22,7 +23,8 @@ public enum ConcurrencyModel
 
     /// <summary>
     /// One thread, non-blocking sockets and a readiness loop over all of them (the tutorials' <c>select</c> server),
-    /// built on epoll on Linux and poll(2) elsewhere, so without select's 1,024-descriptor ceiling.
+    /// built on epoll on Linux and poll(2) elsewhere (<see cref="ServerOptions.LoopBackend"/>), so without select's
+    /// 1,024-descriptor ceiling.
     /// </summary>
     Select,
 }

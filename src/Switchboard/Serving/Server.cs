@@ -6,6 +6,7 @@ using Switchboard.Handlers;
 using Switchboard.Serving.Internal;
 using Switchboard.Serving.Models;
 using Switchboard.Transport;
+using Switchboard.Transport.Internal;
 
 namespace Switchboard.Serving;
 
@@ -48,8 +49,17 @@ public sealed class Server : IAsyncDisposable
     /// <summary>Stream connections being served now.</summary>
     public int ActiveConnections => _core?.ActiveConnections ?? 0;
 
-    /// <summary>Connections closed at accept because <see cref="ServerOptions.MaxConnections"/> was reached.</summary>
+    /// <summary>
+    /// Connections closed at accept: the server was full (<see cref="EffectiveMaxConnections"/>) with no connection to
+    /// evict, or their address was at <see cref="ServerOptions.MaxConnectionsPerAddress"/>.
+    /// </summary>
     public long RejectedConnections => _core?.RejectedConnections ?? 0;
+
+    /// <summary>
+    /// Connections served at once: <see cref="ServerOptions.MaxConnections"/>, or fewer when that many cannot fit
+    /// under the open-file limit (see <see cref="ServerOptions.DescriptorReserve"/>). Known once started.
+    /// </summary>
+    public int EffectiveMaxConnections => _core?.MaxConnections ?? _options.MaxConnections;
 
     internal Meter? Meter => _core?.Metrics.Meter;
 
@@ -68,17 +78,39 @@ public sealed class Server : IAsyncDisposable
 
             _options.Validate();
             CheckHandlers();
-            BindAll();
-            var ownDatagramPorts = _listeners.Where(l => l.Kind == TransportKind.Udp).Select(l => l.Endpoint.Port);
-            _guard = new DatagramReplyGuard(ownDatagramPorts, _options.DatagramReplyRate, _options.DatagramReplyBurst);
-            _core = new ServerCore(_options, _streamHandler, _datagramHandler, _logger, _guard);
-            _model = ModelRunner.Create(_options, _core);
-            _model.Start(_listeners);
-            if (_options.IdleTimeout > TimeSpan.Zero)
+            if (_options.RaiseDescriptorLimit)
             {
-                var period = TimeSpan.FromMilliseconds(Math.Clamp(_options.IdleTimeout.TotalMilliseconds / 4, 50, 1000));
-                _heartbeat = new Timer(_ => CloseIdleConnections(), null, period, period);
+                DescriptorLimit.RaiseSoftToHard();
             }
+
+            BindAll();
+            var budget = ConnectionBudget.Compute(_options.MaxConnections, _options.DescriptorReserve, DescriptorLimit.Soft(), DescriptorLimit.OpenNow());
+            if (budget.Lowered)
+            {
+                ServerLog.DescriptorLimitTooLow(_logger, budget.Requested, budget.Limit ?? 0, budget.OpenAtStart, budget.Reserve, budget.Effective);
+            }
+
+            var ownDatagramPorts = _listeners.Where(l => l.Kind == TransportKind.Udp).Select(l => l.Endpoint.Port);
+            _guard = new DatagramReplyGuard(ownDatagramPorts, _options.DatagramReplyRate, _options.DatagramReplyBurst, _options.DatagramReplyLimitLoopback);
+            _core = new ServerCore(_options, budget.Effective, _streamHandler, _datagramHandler, _logger, _guard);
+            try
+            {
+                _model = ModelRunner.Create(_options, _core, _logger);
+                _model.Start(_listeners);
+            }
+            catch
+            {
+                // Not started: release what was taken, and leave nothing for StopAsync to stop (it would meet a
+                // half-built model and hide this error behind its own).
+                AbandonStart();
+                throw;
+            }
+
+            // Idle connections, lines past their deadline and held-back log counts are found by one heartbeat
+            // (Kestrel's approach), not a timer per connection.
+            var period = TimeSpan.FromMilliseconds(_options.IdleTimeout > TimeSpan.Zero ? Math.Clamp(_options.IdleTimeout.TotalMilliseconds / 4, 50, 500) : 500);
+            var core = _core;
+            _heartbeat = new Timer(_ => core.Sweep(), null, period, period);
 
             foreach (var listener in _listeners)
             {
@@ -174,20 +206,19 @@ public sealed class Server : IAsyncDisposable
         }
     }
 
-    private void CloseIdleConnections()
+    private void AbandonStart()
     {
-        var core = _core!;
-        var now = Environment.TickCount64;
-        var limit = (long)_options.IdleTimeout.TotalMilliseconds;
-        foreach (var connection in core.LiveConnections)
+        _model?.Dispose();
+        _core?.Dispose();
+        foreach (var listener in _listeners)
         {
-            var idle = now - connection.LastActivityTicks;
-            if (idle >= limit && !connection.TryHandleIdle(_options.IdleTimeout) && connection.TrySetReason(CloseReason.Idle))
-            {
-                ServerLog.ConnectionIdle(_logger, connection.Id, connection.RemoteText, Math.Round(idle / 1000.0, 1));
-                connection.Abort(CloseReason.Idle);
-            }
+            listener.Dispose();
         }
+
+        _listeners.Clear();
+        _model = null;
+        _core = null;
+        _guard = null;
     }
 
     private async Task StopCoreAsync()
@@ -221,6 +252,5 @@ public sealed class Server : IAsyncDisposable
         await Task.WhenAny(model.Completion, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
         model.Dispose();
         core.Dispose();
-        _guard?.Dispose();
     }
 }

@@ -23,6 +23,15 @@ public enum CloseReason
 
     /// <summary>The handler failed, or an unexpected socket error.</summary>
     Error,
+
+    /// <summary>A line or frame was not complete within its time (<c>--line-timeout</c>): a slow or stalled sender.</summary>
+    FrameTimeout,
+
+    /// <summary>
+    /// The server was full and a newcomer took this connection's slot, because this one had the longest-unfinished
+    /// line or frame (see <see cref="Serving.ServerOptions.EvictionGrace"/>).
+    /// </summary>
+    Evicted,
 }
 
 /// <summary>Names for <see cref="CloseReason"/> in logs and metrics.</summary>
@@ -37,6 +46,8 @@ public static class CloseReasonNames
         CloseReason.Idle => "idle_timeout",
         CloseReason.Limit => "limit",
         CloseReason.Drain => "drain",
+        CloseReason.FrameTimeout => "frame_timeout",
+        CloseReason.Evicted => "evicted",
         _ => "error",
     };
 }

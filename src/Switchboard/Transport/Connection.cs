@@ -20,6 +20,8 @@ public sealed class Connection
     private readonly CancellationTokenSource _aborted = new();
     private long _lastActivity = Environment.TickCount64;
     private Action<TimeSpan>? _onIdle;
+    private long _messageStarted;
+    private long _messageDeadline = long.MaxValue;
     private int _reason = -1;
     private int _outputShutdown;
 
@@ -76,6 +78,39 @@ public sealed class Connection
     internal long LastActivityTicks => Volatile.Read(ref _lastActivity);
 
     internal CloseReason? Reason => _reason < 0 ? null : (CloseReason)_reason;
+
+    /// <summary>When the message in progress began (<see cref="Environment.TickCount64"/>); 0 when none is.</summary>
+    internal long MessageStartedTicks => Volatile.Read(ref _messageStarted);
+
+    /// <summary>When the message in progress must be complete; <see cref="long.MaxValue"/> when never.</summary>
+    internal long MessageDeadlineTicks => Volatile.Read(ref _messageDeadline);
+
+    /// <summary>
+    /// Says a message (a line, a frame) has begun and must be complete within <paramref name="timeout"/>; if
+    /// <see cref="EndMessage"/> has not been called by then, the server closes the connection with reason
+    /// <see cref="CloseReason.FrameTimeout"/>. A sender that dribbles a byte now and then never looks idle, so
+    /// without this it could hold its slot for ever. While a message is open the connection is also the one a
+    /// newcomer may evict when the server is full (the longest-open first). A message already open keeps its start
+    /// and deadline. <see cref="Timeout.InfiniteTimeSpan"/>: no deadline.
+    /// </summary>
+    public void BeginMessage(TimeSpan timeout)
+    {
+        if (Volatile.Read(ref _messageStarted) != 0)
+        {
+            return;
+        }
+
+        var now = Environment.TickCount64;
+        Volatile.Write(ref _messageDeadline, timeout == Timeout.InfiniteTimeSpan ? long.MaxValue : now + (long)timeout.TotalMilliseconds);
+        Volatile.Write(ref _messageStarted, now);
+    }
+
+    /// <summary>Says the message begun with <see cref="BeginMessage"/> is complete; the connection is between messages.</summary>
+    public void EndMessage()
+    {
+        Volatile.Write(ref _messageStarted, 0);
+        Volatile.Write(ref _messageDeadline, long.MaxValue);
+    }
 
     /// <summary>
     /// Waits until the peer sends more (bytes or end of stream) or <paramref name="timeout"/> passes, without

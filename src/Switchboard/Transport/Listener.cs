@@ -6,19 +6,19 @@ namespace Switchboard.Transport;
 
 /// <summary>
 /// A bound socket that accepts connections (tcp, unix) or receives datagrams (udp, unixgram). Disposing it closes
-/// the socket and removes a Unix socket file it created.
+/// the socket and removes the Unix socket file it created, if the path still names that file.
 /// </summary>
 public sealed class Listener : IDisposable
 {
-    private readonly string? _createdPath;
+    private readonly OwnedSocketFile? _ownedFile;
     private int _disposed;
 
-    internal Listener(EndpointUri requested, EndpointUri bound, Socket socket, string? createdPath)
+    internal Listener(EndpointUri requested, EndpointUri bound, Socket socket, OwnedSocketFile? ownedFile)
     {
         Requested = requested;
         Endpoint = bound;
         Socket = socket;
-        _createdPath = createdPath;
+        _ownedFile = ownedFile;
     }
 
     /// <summary>The endpoint as asked for (port 0, empty host …).</summary>
@@ -40,21 +40,10 @@ public sealed class Listener : IDisposable
             return;
         }
 
+        // Unlinked while our socket is still open: until the close, the inode at the path can only be ours or a
+        // replacement, never a recycled number of ours.
+        _ownedFile?.RemoveIfStillOurs();
         Socket.Dispose();
-        if (_createdPath is { } path && UnixFileType.IsSocket(path))
-        {
-            try
-            {
-                File.Delete(path);
-            }
-            catch (IOException)
-            {
-                // Someone else removed or replaced it; nothing of ours is left to clean.
-            }
-            catch (UnauthorizedAccessException)
-            {
-            }
-        }
     }
 
     /// <inheritdoc/>

@@ -27,19 +27,20 @@ public static class ListenerFactory
             throw new ListenerBindException($"cannot listen on {endpoint}: host '{endpoint.Host}' not found ({e.Message})", e);
         }
 
-        var socket = CreateSocket(endpoint.Kind, target);
-        string? createdPath = null;
+        if (endpoint.Kind.IsUnix() && !endpoint.IsAbstract)
+        {
+            return BindUnixPath(endpoint, options);
+        }
+
+        Socket? socket = null;
         try
         {
+            // Inside the try: out of descriptors, creating the socket is what fails, and that too is one line.
+            socket = CreateSocket(endpoint.Kind, target);
             ApplyBufferSizes(socket, options);
             if (endpoint.Kind == TransportKind.Tcp)
             {
                 SetReuseAddress(socket, options.ReuseAddress);
-            }
-
-            if (endpoint.Kind.IsUnix() && !endpoint.IsAbstract)
-            {
-                PrepareUnixPath(endpoint);
             }
 
             socket.Bind(target);
@@ -48,14 +49,6 @@ public static class ListenerFactory
                 // .NET's Bind turns SO_REUSEADDR on for TCP on Linux whatever was set before; turned off again here,
                 // the accepted connections inherit "off", and a restart over their TIME_WAIT is refused as asked.
                 SetReuseAddress(socket, false);
-            }
-            if (endpoint.Kind.IsUnix() && !endpoint.IsAbstract)
-            {
-                createdPath = endpoint.Path;
-                if (options.UnixSocketMode is { } mode && !OperatingSystem.IsWindows())
-                {
-                    File.SetUnixFileMode(createdPath!, mode);
-                }
             }
 
             if (endpoint.Kind.IsStream())
@@ -66,20 +59,60 @@ public static class ListenerFactory
             var bound = EndpointUri.FromEndPoint(endpoint.Kind, socket.LocalEndPoint ?? target);
             if (endpoint.Kind.IsUnix())
             {
-                bound = endpoint; // the kernel reports the path we gave; keep the caller's spelling
+                bound = endpoint; // an abstract name: keep the caller's spelling
             }
 
-            return new Listener(endpoint, bound, socket, createdPath);
+            return new Listener(endpoint, bound, socket, ownedFile: null);
         }
         catch (SocketException e)
         {
-            socket.Dispose();
-            throw new ListenerBindException($"cannot listen on {endpoint}: {Describe(e)}", e);
+            socket?.Dispose();
+            throw new ListenerBindException($"cannot listen on {endpoint}: {BindErrorText.Describe(endpoint, e)}", e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            socket.Dispose();
+            socket?.Dispose();
             throw new ListenerBindException($"cannot listen on {endpoint}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// A Unix socket on a file path, bound outside the runtime's knowledge (see <see cref="UnixPathSocket"/>), with
+    /// the file's device and inode recorded so stop removes that file and nothing that replaced it.
+    /// </summary>
+    private static Listener BindUnixPath(EndpointUri endpoint, TransportOptions options)
+    {
+        var path = endpoint.Path!;
+        Socket? socket = null;
+        OwnedSocketFile? ownedFile = null;
+        try
+        {
+            PrepareUnixPath(endpoint);
+            socket = UnixPathSocket.Bind(endpoint.Kind == TransportKind.Unix ? SocketType.Stream : SocketType.Dgram, path);
+            if (UnixFileType.SocketIdentity(path) is { } identity)
+            {
+                ownedFile = new OwnedSocketFile(path, identity);
+            }
+
+            ApplyBufferSizes(socket, options);
+            if (options.UnixSocketMode is { } mode && !OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, mode);
+            }
+
+            if (endpoint.Kind.IsStream())
+            {
+                socket.Listen(options.Backlog);
+            }
+
+            return new Listener(endpoint, endpoint, socket, ownedFile);
+        }
+        catch (Exception e) when (e is SocketException or IOException or UnauthorizedAccessException)
+        {
+            ownedFile?.RemoveIfStillOurs();
+            socket?.Dispose();
+            var reason = e is SocketException s ? BindErrorText.Describe(endpoint, s) : e.Message;
+            throw new ListenerBindException($"cannot listen on {endpoint}: {reason}", e);
         }
     }
 
@@ -172,12 +205,4 @@ public static class ListenerFactory
             return true; // a live socket of the other type holds the path
         }
     }
-
-    private static string Describe(SocketException e) => e.SocketErrorCode switch
-    {
-        SocketError.AddressAlreadyInUse => "address already in use",
-        SocketError.AccessDenied => "permission denied (ports below 1024 need root)",
-        SocketError.AddressNotAvailable => "address not available on this host",
-        _ => e.Message,
-    };
 }

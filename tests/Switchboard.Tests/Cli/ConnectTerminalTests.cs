@@ -54,6 +54,46 @@ public sealed class ConnectTerminalTests
         await terminal.WaitForAsync("[exited 0]");
     }
 
+    [Fact(Timeout = TestTimeouts.Process)]
+    public async Task OnATerminalTheSessionEndsByItselfWhenTheServerCloses()
+    {
+        using var dir = new TempDirectory();
+        await using var server = Switchboard.Tests.Client.ServiceServers.Start("daytime", "tcp", dir);
+        using var terminal = await TmuxTerminal.StartAsync(ConnectCommandLine(server.Listeners[0].Endpoint));
+
+        // Daytime sends the date and closes: nothing is typed, yet the session must end with the server.
+        var screen = await terminal.WaitForAsync("[exited 0]");
+        Assert.Matches(@"\d\d:\d\d:\d\d", screen);
+    }
+
+    [Fact(Timeout = TestTimeouts.Process)]
+    public async Task OnATerminalOneCtrlCQuitsWhileNothingIsTyped()
+    {
+        await using var server = ChatTestServer.Start();
+        using var terminal = await TmuxTerminal.StartAsync(ConnectCommandLine(server.Endpoint));
+        await terminal.WaitForAsync("*** Choose a nick");
+
+        await terminal.KeysAsync("C-c");
+
+        var screen = await terminal.WaitForAsync("[exited 0]");
+        Assert.DoesNotContain("Unhandled", screen, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = TestTimeouts.Process)]
+    public async Task OnATerminalTheChatsFarewellIsPrintedAndTheSessionEnds()
+    {
+        await using var server = ChatTestServer.Start();
+        using var terminal = await TmuxTerminal.StartAsync(ConnectCommandLine(server.Endpoint));
+        await terminal.WaitForAsync("*** Choose a nick");
+        await terminal.TypeLineAsync("dave");
+        await terminal.WaitForAsync("Hello dave.");
+
+        await terminal.TypeLineAsync("/quit");
+
+        var screen = await terminal.WaitForAsync("[exited 0]");
+        Assert.Contains("*** Bye.", screen, StringComparison.Ordinal);
+    }
+
     private static string ConnectCommandLine(EndpointUri endpoint) =>
         string.Create(CultureInfo.InvariantCulture, $"dotnet '{CliProcess.ToolPath}' connect {endpoint}; echo \"[exited $?]\"");
 }

@@ -185,6 +185,36 @@ public sealed class ListenCommandTests : IDisposable
         Assert.Equal(0, await listen.WaitForExitAsync(TestTimeouts.Io));
     }
 
+    [Fact(Timeout = TestTimeouts.Process)]
+    public async Task KeepOpenDropsAPeerThatNeverReadsAndTheOthersGetAllOfStdin()
+    {
+        var (listen, endpoint) = await StartListenAsync("tcp://127.0.0.1:0", "-k", "-v");
+        await using var _ = listen;
+        using var stuck = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+        await stuck.ConnectAsync(endpoint.ToEndPoint(), TestContext.Current.CancellationToken); // and never reads
+        using var reader = await TestClient.ConnectAsync(endpoint);
+        Assert.True(
+            await Eventually.TrueAsync(() => listen.StandardError.Split("connection from ").Length == 3),
+            "listen did not report both connections subscribed to stdin: " + listen.StandardError);
+
+        // Far more than the stuck peer's queue and socket buffers hold: without the drop, stdin stops for everyone.
+        var data = new byte[24 * 1024 * 1024];
+        new Random(11).NextBytes(data);
+        var feeding = Task.Run(async () =>
+        {
+            await listen.StandardInput.BaseStream.WriteAsync(data, TestContext.Current.CancellationToken);
+            listen.StandardInput.Close();
+        }, TestContext.Current.CancellationToken);
+
+        var received = await ReadToEndAsync(reader, TimeSpan.FromSeconds(60));
+        Assert.Equal(data.Length, received.Length);
+        Assert.True(data.AsSpan().SequenceEqual(received), "the reading peer got other bytes than stdin");
+        await feeding;
+        Assert.Contains($"dropped {EndpointText.Format(stuck.LocalEndPoint)}", listen.StandardError, StringComparison.Ordinal);
+        listen.Signal(15);
+        Assert.Equal(0, await listen.WaitForExitAsync(TestTimeouts.Io));
+    }
+
     [Theory(Timeout = TestTimeouts.Process)]
     [InlineData("udp")]
     [InlineData("unixgram")]
@@ -223,6 +253,20 @@ public sealed class ListenCommandTests : IDisposable
         Assert.Equal(1, run.ExitCode);
         var line = Assert.Single(run.StderrLines);
         Assert.Contains("a live server is already listening", line, StringComparison.Ordinal);
+    }
+
+    private static async Task<byte[]> ReadToEndAsync(Socket socket, TimeSpan within)
+    {
+        using var timeout = new CancellationTokenSource(within);
+        var all = new MemoryStream();
+        var buffer = new byte[64 * 1024];
+        int n;
+        while ((n = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token)) > 0)
+        {
+            all.Write(buffer, 0, n);
+        }
+
+        return all.ToArray();
     }
 
     private string ListenUri(string transport) => transport switch

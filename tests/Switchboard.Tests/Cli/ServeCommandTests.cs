@@ -9,9 +9,10 @@ public sealed class ServeCommandTests : IDisposable
 {
     private static readonly string[] ServeOptions =
     [
-        "--listen", "--model", "--async-loops", "--max-connections", "--idle-timeout", "--drain", "--max-line", "--line-flush",
+        "--listen", "--model", "--async-loops", "--max-connections", "--max-connections-per-ip", "--idle-timeout", "--drain", "--max-line", "--line-flush",
+        "--line-timeout",
         "--tcp-nodelay", "--keepalive", "--reuse-address", "--send-buffer", "--receive-buffer", "--backlog",
-        "--unix-mode", "--udp-reply-rate", "--udp-reply-burst", "--log-level",
+        "--unix-mode", "--udp-reply-rate", "--udp-reply-burst", "--udp-reply-limit-loopback", "--log-level",
         "--max-members", "--max-line-rate", "--line-burst", "--max-queue-bytes", "--max-queue-messages",
         "--nick-timeout",
     ];
@@ -49,7 +50,8 @@ public sealed class ServeCommandTests : IDisposable
     {
         var (code, stdout, _) = await CliProcess.RunAsync(TestTimeouts.Io * 3, [.. command, "--help"]);
         Assert.Equal(0, code);
-        var options = stdout[stdout.IndexOf("\nOptions:", StringComparison.Ordinal)..].Split('\n')
+        // The Options block ends at its blank line; connect's and listen's help go on with the EOF policy.
+        var options = stdout[stdout.IndexOf("\nOptions:", StringComparison.Ordinal)..].Split('\n').Skip(1).TakeWhile(l => l.Trim().Length > 0)
             .Where(l => l.TrimStart().StartsWith('-') && !l.Contains("--help", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(options);
         Assert.All(options, l => Assert.Contains("[default: ", l, StringComparison.Ordinal));
@@ -160,7 +162,7 @@ public sealed class ServeCommandTests : IDisposable
     [Fact(Timeout = TestTimeouts.Process)]
     public async Task UdpReplyBurstAndRateLimitWhatOneSourceGets()
     {
-        var (process, endpoints) = await CliProcess.ServeAsync(1, "echo", "--listen", "udp://127.0.0.1:0", "--udp-reply-rate", "1", "--udp-reply-burst", "3");
+        var (process, endpoints) = await CliProcess.ServeAsync(1, "echo", "--listen", "udp://127.0.0.1:0", "--udp-reply-rate", "1", "--udp-reply-burst", "3", "--udp-reply-limit-loopback");
         await using var _ = process;
         using var client = TestClient.DatagramFor(endpoints[0], _dir);
         for (var i = 0; i < 10; i++)
@@ -176,6 +178,23 @@ public sealed class ServeCommandTests : IDisposable
 
         // The burst of 3, plus at most one or two refilled at 1 per second while the test ran.
         Assert.InRange(replies, 3, 5);
+
+        // The warning says why a local client is limited at all, and which options do it.
+        Assert.True(
+            await Eventually.TrueAsync(() => process.StandardError.Contains("--udp-reply-limit-loopback is on", StringComparison.Ordinal)),
+            process.StandardError);
+    }
+
+    [Fact(Timeout = TestTimeouts.Process)]
+    public async Task UdpRepliesToALoopbackSourceAreNotLimitedByDefault()
+    {
+        var (process, endpoints) = await CliProcess.ServeAsync(1, "echo", "--listen", "udp://127.0.0.1:0", "--udp-reply-rate", "1", "--udp-reply-burst", "3");
+        await using var _ = process;
+        using var client = TestClient.DatagramFor(endpoints[0], _dir);
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(new byte[] { (byte)i }, await client.RequestAsync(new byte[] { (byte)i }));
+        }
     }
 
     private static void AssertOneLine(string stderr, string expected)

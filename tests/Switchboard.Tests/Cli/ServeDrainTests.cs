@@ -51,6 +51,46 @@ public sealed class ServeDrainTests
     }
 
     [Fact(Timeout = TestTimeouts.Process)]
+    public async Task TwoSigtermsAtOnceAsTimeoutSendsThemStillDrain()
+    {
+        var (process, endpoints) = await CliProcess.ServeAsync(1, "echo", "--listen", "tcp://127.0.0.1:0", "--drain", "20s");
+        await using var _ = process;
+        using var client = await TestClient.ConnectAsync(endpoints[0]);
+        await client.SendAllAsync("a"u8.ToArray());
+        await client.ReadExactlyAsync(1);
+
+        // timeout(1) signals its child, then the child's process group: one stop, delivered twice. Copies sent
+        // back to back may merge into one pending signal; a tenth of a second apart, both are handled.
+        process.Signal(Sigterm);
+        await Task.Delay(100, TestContext.Current.CancellationToken);
+        process.Signal(Sigterm);
+        Assert.True(await Eventually.TrueAsync(() => process.StandardError.Contains("draining", StringComparison.Ordinal)), process.StandardError);
+        await Task.Delay(300, TestContext.Current.CancellationToken); // the second copy has been handled by now
+        await client.SendAllAsync("b"u8.ToArray());
+        client.Shutdown(SocketShutdown.Send);
+
+        Assert.Equal("b"u8.ToArray(), await client.ReadToEndAsync());
+        Assert.Equal(0, await process.WaitForExitAsync(TestTimeouts.Io * 2));
+    }
+
+    [Fact(Timeout = TestTimeouts.Process)]
+    public async Task ASecondSigtermASecondLaterExitsAtOnce()
+    {
+        var (process, endpoints) = await CliProcess.ServeAsync(1, "echo", "--listen", "tcp://127.0.0.1:0", "--drain", "60s");
+        await using var _ = process;
+        using var client = await TestClient.ConnectAsync(endpoints[0]);
+        await client.SendAllAsync("a"u8.ToArray());
+        await client.ReadExactlyAsync(1);
+        process.Signal(Sigterm);
+        Assert.True(await Eventually.TrueAsync(() => process.StandardError.Contains("draining", StringComparison.Ordinal)), process.StandardError);
+        await Task.Delay(1500, TestContext.Current.CancellationToken); // "well after the first": the user means it
+
+        process.Signal(Sigterm);
+
+        Assert.Equal(130, await process.WaitForExitAsync(TestTimeouts.Io * 2));
+    }
+
+    [Fact(Timeout = TestTimeouts.Process)]
     public async Task NoNewConnectionIsAcceptedWhileDraining()
     {
         var (process, endpoints) = await CliProcess.ServeAsync(1, "echo", "--listen", "tcp://127.0.0.1:0", "--drain", "20s");

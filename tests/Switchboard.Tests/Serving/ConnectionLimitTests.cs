@@ -45,6 +45,37 @@ public sealed class ConnectionLimitTests : IDisposable
         Assert.Equal("4"u8.ToArray(), await fourth.ReadExactlyAsync(1));
     }
 
+    [Theory(Timeout = TestTimeouts.Exchange)]
+    [MemberData(nameof(ConcurrentModels))]
+    public async Task AnAddressAtItsPerAddressLimitIsRefusedWhileAnotherAddressGetsIn(ConcurrencyModel model)
+    {
+        await using var server = TestServer.Start(new EchoService(), model, TestServer.Ephemeral(TransportKind.Tcp, _dir), o => o.MaxConnectionsPerAddress = 2);
+        var endpoint = server.Listeners[0].Endpoint;
+        using var first = await TestClient.ConnectAsync(endpoint);
+        using var second = await TestClient.ConnectAsync(endpoint);
+        await first.SendAllAsync("1"u8.ToArray());
+        Assert.Equal("1"u8.ToArray(), await first.ReadExactlyAsync(1));
+        await second.SendAllAsync("2"u8.ToArray());
+        Assert.Equal("2"u8.ToArray(), await second.ReadExactlyAsync(1));
+
+        using var third = await TestClient.ConnectAsync(endpoint);
+        Assert.Empty(await ReadUntilClosedAsync(third));
+        Assert.Equal(1, server.RejectedConnections);
+
+        // Linux routes all of 127/8 to loopback: 127.0.0.2 is another address on the same host.
+        using var other = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        other.Bind(new IPEndPoint(IPAddress.Parse("127.0.0.2"), 0));
+        await other.ConnectAsync(endpoint.ToEndPoint(), TestContext.Current.CancellationToken);
+        await other.SendAllAsync("o"u8.ToArray());
+        Assert.Equal("o"u8.ToArray(), await other.ReadExactlyAsync(1));
+
+        first.Dispose();
+        Assert.True(await Eventually.TrueAsync(() => server.ActiveConnections == 2));
+        using var again = await TestClient.ConnectAsync(endpoint);
+        await again.SendAllAsync("a"u8.ToArray());
+        Assert.Equal("a"u8.ToArray(), await again.ReadExactlyAsync(1));
+    }
+
     [Fact(Timeout = TestTimeouts.Process)]
     public async Task TenThousandConnectAndResetCyclesLeaveNoConnectionCounted()
     {

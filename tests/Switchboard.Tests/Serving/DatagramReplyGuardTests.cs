@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Switchboard.Endpoints;
@@ -66,6 +67,7 @@ public sealed class DatagramReplyGuardTests : IDisposable
         {
             o.DatagramReplyRate = 10;
             o.DatagramReplyBurst = 5;
+            o.DatagramReplyLimitLoopback = true; // the test's sources are all on loopback
         });
         using var dropped = new MetricCollector<long>(server.Meter!, "switchboard.datagrams.dropped");
         using var greedy = TestClient.DatagramFor(server.Listeners[0].Endpoint, _dir);
@@ -84,8 +86,31 @@ public sealed class DatagramReplyGuardTests : IDisposable
         Assert.InRange(replies, 5, 12);
         Assert.Equal(30 - replies, Sum(dropped, "rate_limited"));
 
-        using var other = TestClient.DatagramFor(server.Listeners[0].Endpoint, _dir); // another source has its own bucket
+        // Another source address has its own bucket, full while the greedy one's is empty.
+        using var other = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        other.Bind(new IPEndPoint(IPAddress.Parse("127.0.0.2"), 0));
+        other.Connect(server.Listeners[0].Endpoint.ToEndPoint());
         Assert.Equal("mine"u8.ToArray(), await other.RequestAsync("mine"u8.ToArray()));
+    }
+
+    [Theory(Timeout = TestTimeouts.Process)]
+    [InlineData(TransportKind.Udp, false)]
+    [InlineData(TransportKind.Udp, true)]
+    [InlineData(TransportKind.UnixDatagram, false)]
+    public async Task ALocalSourceIsNotRateLimitedByDefault(TransportKind kind, bool ipv6)
+    {
+        // Issue 12: `seq 1 300 | switchboard connect udp://127.0.0.1:7007` printed 200 lines, the default burst.
+        // Reflection needs a spoofed source, and loopback and Unix sources cannot be spoofed from elsewhere.
+        await using var server = TestServer.Start(new EchoService(), ConcurrencyModel.Async, TestServer.Ephemeral(kind, _dir, ipv6));
+        using var dropped = new MetricCollector<long>(server.Meter!, "switchboard.datagrams.dropped");
+        using var client = TestClient.DatagramFor(server.Listeners[0].Endpoint, _dir);
+        for (var i = 1; i <= 300; i++)
+        {
+            var line = System.Text.Encoding.ASCII.GetBytes(i + "\n");
+            Assert.Equal(line, await client.RequestAsync(line, TimeSpan.FromSeconds(5)));
+        }
+
+        Assert.Equal(0, Sum(dropped, "rate_limited"));
     }
 
     [Fact(Timeout = TestTimeouts.Exchange)]

@@ -21,7 +21,11 @@ public sealed partial class CliProcess : ChildProcess
     /// <summary>Starts <c>switchboard serve</c> and waits for its <paramref name="listeners"/> "listening on" lines.</summary>
     public static async Task<(CliProcess Process, IReadOnlyList<EndpointUri> Endpoints)> ServeAsync(int listeners, params string[] arguments)
     {
-        var process = Start(["serve", .. arguments]);
+        return await AwaitListeningAsync(Start(["serve", .. arguments]), listeners);
+    }
+
+    private static async Task<(CliProcess Process, IReadOnlyList<EndpointUri> Endpoints)> AwaitListeningAsync(CliProcess process, int listeners)
+    {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (DateTime.UtcNow < deadline)
         {

@@ -90,6 +90,39 @@ public sealed class UnixSocketFileTests : IDisposable
         Assert.Equal("not a socket", File.ReadAllText(path));
     }
 
+    [Theory(Timeout = TestTimeouts.Exchange)]
+    [InlineData("unix")]
+    [InlineData("unixgram")]
+    public async Task ARegularFilePutInPlaceOfTheSocketSurvivesTheStop(string scheme)
+    {
+        var path = _dir.File("replaced-" + scheme + ".sock");
+        var server = TestServer.Start(new EchoService(), ConcurrencyModel.Async, EndpointUri.Parse(scheme + "://" + path));
+        File.Delete(path);
+        File.WriteAllText(path, "someone else's file");
+
+        await server.DisposeAsync();
+
+        Assert.True(File.Exists(path), "stopping deleted a file that was not the server's socket");
+        Assert.Equal("someone else's file", File.ReadAllText(path));
+    }
+
+    [Theory(Timeout = TestTimeouts.Exchange)]
+    [InlineData(ConcurrencyModel.Async)]
+    [InlineData(ConcurrencyModel.Select)]
+    [InlineData(ConcurrencyModel.Threads)]
+    public async Task ANewerServerOnThePathStaysReachableWhenTheOldOneStops(ConcurrencyModel model)
+    {
+        var endpoint = EndpointUri.Parse("unix://" + _dir.File("handover-" + model + ".sock"));
+        var old = TestServer.Start(new EchoService(), model, endpoint);
+        File.Delete(endpoint.Path!); // how a newer server takes over a path a live one holds
+        await using var newer = TestServer.Start(new EchoService(), model, endpoint);
+
+        await old.DisposeAsync();
+
+        Assert.True(File.Exists(endpoint.Path!), "the old server deleted the newer server's socket file");
+        await AssertEchoesAsync(endpoint);
+    }
+
     [Fact(Timeout = TestTimeouts.Exchange)]
     public async Task UnixModeSetsTheFilePermissions()
     {

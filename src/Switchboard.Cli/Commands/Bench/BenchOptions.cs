@@ -42,14 +42,9 @@ internal static class BenchOptions
         }
     }
 
-    public static int Positive(int value, string option) =>
-        value > 0 ? value : throw new UsageException($"{option} must be a positive number, not {value}");
+    public static int Positive(int value, string option) => OptionValues.Positive(value, option);
 
-    public static int NonNegative(int value, string option) =>
-        value >= 0 ? value : throw new UsageException($"{option} must be 0 or more, not {value}");
+    public static int NonNegative(int value, string option) => OptionValues.NonNegative(value, option);
 
-    public static TimeSpan ParseDuration(string text, string option) =>
-        DurationParser.TryParse(text, out var duration)
-            ? duration
-            : throw new UsageException($"{option}: '{text}' is not a duration (e.g. 500ms, 10s, 1m; a bare number is seconds)");
+    public static TimeSpan ParseDuration(string text, string option) => OptionValues.Duration(text, option);
 }

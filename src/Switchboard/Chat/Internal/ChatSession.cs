@@ -64,6 +64,7 @@ internal sealed partial class ChatSession : IDisposable
             member.Deliver(ChatFormat.Greeting(_options.ServerName, _hub.MemberCount));
             member.Deliver(ChatFormat.NickPrompt);
             _nickDeadline.Start();
+            MarkUnfinished(); // until a nick is chosen, like a line under way
             await ReadLinesAsync(gate, reading.Token);
         }
         catch (Exception e) when (e is OperationCanceledException || ConnectionErrors.IsDisconnect(e))
@@ -105,6 +106,10 @@ internal sealed partial class ChatSession : IDisposable
             if (lines.Count > 0 || !reader.InLine)
             {
                 _lineDeadline.Stop();
+                if (_nick is not null)
+                {
+                    _connection.EndMessage();
+                }
             }
 
             if (!replies.IsEmpty)
@@ -137,9 +142,17 @@ internal sealed partial class ChatSession : IDisposable
             if (reader.InLine)
             {
                 _lineDeadline.Start();
+                MarkUnfinished();
             }
         }
     }
+
+    /// <summary>
+    /// Marks the connection as in the middle of something (the nick, or a line) for the server: when it is full, a
+    /// newcomer may evict the connection that has been unfinished longest (<see cref="Serving.ServerOptions.EvictionGrace"/>).
+    /// No deadline there: the chat's own deadlines tell the member why before closing.
+    /// </summary>
+    private void MarkUnfinished() => _connection.BeginMessage(Timeout.InfiniteTimeSpan);
 
     /// <summary>Acts on one line; false when the session is over.</summary>
     private bool Handle(SplitLine line)
@@ -190,6 +203,7 @@ internal sealed partial class ChatSession : IDisposable
             case ChatRegistration.Done:
                 _nick = nick;
                 _nickDeadline.Stop();
+                _connection.EndMessage();
                 _metrics.MemberJoined();
                 var room = _hub.RoomOf(_member) ?? _options.DefaultRoom;
                 Tell(ChatFormat.Welcome(nick, room, Math.Max(0, _hub.CountIn(room) - 1)));

@@ -13,23 +13,30 @@ namespace Switchboard.Serving.Internal;
 /// receive), verify it (limits), process it (the handler), finish it (close with a reason, release the slot).
 /// The models decide only which thread runs each step.
 /// </summary>
-internal sealed class ServerCore : IDisposable
+internal sealed partial class ServerCore : IDisposable
 {
+    /// <summary>How far evictions may take the count over the limit while their victims are still closing.</summary>
+    private const int EvictionHeadroom = 16;
+
     private readonly ServerOptions _options;
     private readonly IStreamHandler? _streamHandler;
     private readonly IDatagramHandler? _datagramHandler;
     private readonly ILogger _logger;
-    private readonly LogThrottle _throttle = new(TimeSpan.FromSeconds(5));
+    private readonly LogThrottle _throttle;
+    private readonly int _maxConnections;
     private readonly ConcurrentDictionary<long, Connection> _live = new();
+    private readonly ConcurrentDictionary<IPAddress, int> _perAddress = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _nextId;
     private int _active;
     private long _rejected;
 
-    public ServerCore(ServerOptions options, IStreamHandler? streamHandler, IDatagramHandler? datagramHandler, ILogger logger, DatagramReplyGuard guard)
+    public ServerCore(ServerOptions options, int maxConnections, IStreamHandler? streamHandler, IDatagramHandler? datagramHandler, ILogger logger, DatagramReplyGuard guard)
     {
         _options = options;
+        _maxConnections = maxConnections;
+        _throttle = new LogThrottle(TimeSpan.FromSeconds(5), ReportSuppressed);
         _streamHandler = streamHandler;
         _datagramHandler = datagramHandler;
         _logger = logger;
@@ -48,6 +55,9 @@ internal sealed class ServerCore : IDisposable
     public long RejectedConnections => Interlocked.Read(ref _rejected);
 
     public IEnumerable<Connection> LiveConnections => _live.Values;
+
+    /// <summary>Connections served at once: <see cref="ServerOptions.MaxConnections"/>, lowered to fit the open-file limit.</summary>
+    public int MaxConnections => _maxConnections;
 
     /// <summary>Completes when the server is stopping and no connection is left.</summary>
     public Task Drained => _drained.Task;
@@ -90,7 +100,9 @@ internal sealed class ServerCore : IDisposable
                 backoffMs = Math.Clamp(backoffMs * 2, 50, 1000);
                 if (_throttle.ShouldLog("accept"))
                 {
-                    ServerLog.AcceptFailed(_logger, listener.Endpoint.ToString(), e.Message, backoffMs);
+                    // Not e.Message for EMFILE: .NET gives it ENFILE's text ("in system"); DescriptorLimit names the real limit.
+                    var reason = e.SocketErrorCode == SocketError.TooManyOpenSockets ? DescriptorLimit.Describe() : e.Message;
+                    ServerLog.AcceptFailed(_logger, listener.Endpoint.ToString(), reason, backoffMs);
                 }
 
                 await Task.Delay(backoffMs);
@@ -197,6 +209,40 @@ internal sealed class ServerCore : IDisposable
         }
     }
 
+    /// <summary>
+    /// The heartbeat's round: closes connections idle for <see cref="ServerOptions.IdleTimeout"/> and those whose
+    /// message is past its deadline (<see cref="Connection.BeginMessage"/>), then reports the log lines held back.
+    /// </summary>
+    public void Sweep()
+    {
+        var now = Environment.TickCount64;
+        var idleLimit = (long)_options.IdleTimeout.TotalMilliseconds;
+        foreach (var connection in _live.Values)
+        {
+            var idle = now - connection.LastActivityTicks;
+            if (idleLimit > 0 && idle >= idleLimit && !connection.TryHandleIdle(_options.IdleTimeout) && connection.TrySetReason(CloseReason.Idle))
+            {
+                if (_throttle.ShouldLog("idle"))
+                {
+                    ServerLog.ConnectionIdle(_logger, connection.Id, connection.RemoteText, Math.Round(idle / 1000.0, 1));
+                }
+
+                connection.Abort(CloseReason.Idle);
+            }
+            else if (now >= connection.MessageDeadlineTicks && connection.TrySetReason(CloseReason.FrameTimeout))
+            {
+                if (_throttle.ShouldLog("frame-timeout"))
+                {
+                    ServerLog.MessageTimedOut(_logger, connection.Id, connection.RemoteText, Math.Round((now - connection.MessageStartedTicks) / 1000.0, 1));
+                }
+
+                connection.Abort(CloseReason.FrameTimeout);
+            }
+        }
+
+        _throttle.Flush();
+    }
+
     public void Dispose()
     {
         _stopping.Dispose();
@@ -218,46 +264,20 @@ internal sealed class ServerCore : IDisposable
         }
     }
 
-    private Connection? Admit(Socket accepted, Listener listener, Func<Socket, SocketIO> ioFor)
+    private void ReportSuppressed(string key, long count, double seconds)
     {
-        if (Interlocked.Increment(ref _active) > _options.MaxConnections)
+        var (level, description) = key switch
         {
-            Interlocked.Decrement(ref _active);
-            Interlocked.Increment(ref _rejected);
-            Metrics.ConnectionRejected();
-            if (_throttle.ShouldLog("max-connections"))
-            {
-                ServerLog.ConnectionRejected(_logger, Endpoints.EndpointText.Format(SafeRemote(accepted)), listener.Endpoint.ToString(), _options.MaxConnections);
-            }
-
-            accepted.Dispose();
-            return null;
-        }
-
-        if (Stopping.IsCancellationRequested)
-        {
-            // Accepted as the listener was closing: the drain may already be over, and no one would wait for it.
-            // Closed like a connection still in the backlog, rather than served halfway and cut at exit.
-            accepted.Dispose();
-            ReleaseSlot();
-            return null;
-        }
-
-        try
-        {
-            ApplySocketOptions(accepted, listener);
-            var connection = new Connection(Interlocked.Increment(ref _nextId), listener.Endpoint, ioFor(accepted), Metrics, Stopping);
-            _live[connection.Id] = connection;
-            Metrics.ConnectionAccepted();
-            return connection;
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-            // Reset before we could even look at it.
-            accepted.Dispose();
-            ReleaseSlot();
-            return null;
-        }
+            "max-connections" => (LogLevel.Warning, "connections rejected (--max-connections)"),
+            "max-connections-per-ip" => (LogLevel.Warning, "connections rejected (--max-connections-per-ip)"),
+            "evicted" => (LogLevel.Warning, "connections evicted for newcomers (server full)"),
+            "frame-timeout" => (LogLevel.Warning, "connections closed with a line unfinished (--line-timeout)"),
+            "over-limit" => (LogLevel.Warning, "connections closed over a limit"),
+            "idle" => (LogLevel.Information, "connections closed idle (--idle-timeout)"),
+            "accept" => (LogLevel.Warning, "accept failures"),
+            _ => (LogLevel.Warning, key),
+        };
+        ServerLog.Suppressed(_logger, level, description, count, seconds);
     }
 
     private void Finish(Connection connection)
@@ -278,14 +298,20 @@ internal sealed class ServerCore : IDisposable
         {
         }
 
-        if (reason == CloseReason.Limit)
+        if (reason == CloseReason.Limit && _throttle.ShouldLog("over-limit"))
         {
-            // A client that sends garbage (a line over --max-line): worth one line at the default level.
+            // A client that sends garbage (a line over --max-line): worth a line at the default level, not one each.
             ServerLog.ConnectionOverLimit(_logger, connection.Id, connection.RemoteText);
         }
 
         ServerLog.ConnectionClosed(_logger, connection.Id, connection.RemoteText, reason.ToName(), connection.BytesReceived, connection.BytesSent);
-        var lastOfTheDrain = _live.TryRemove(connection.Id, out _) && TakeBackSlot();
+        var removed = _live.TryRemove(connection.Id, out _);
+        if (removed)
+        {
+            UncountAddress(AddressOf(connection.RemoteEndPoint));
+        }
+
+        var lastOfTheDrain = removed && TakeBackSlot();
         // Counted before the drain is declared over: once StopAsync returns, every close is in the metrics.
         Metrics.ConnectionClosed(reason);
         if (lastOfTheDrain)
@@ -298,6 +324,7 @@ internal sealed class ServerCore : IDisposable
     {
         if (_live.TryRemove(connection.Id, out _))
         {
+            UncountAddress(AddressOf(connection.RemoteEndPoint));
             ReleaseSlot();
         }
     }

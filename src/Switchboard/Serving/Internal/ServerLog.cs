@@ -14,7 +14,8 @@ internal static partial class ServerLog
     [LoggerMessage(3, LogLevel.Warning, "connection from {Peer} on {Endpoint} rejected: {Active} connections is the limit (--max-connections)")]
     public static partial void ConnectionRejected(ILogger logger, string peer, string endpoint, int active);
 
-    [LoggerMessage(4, LogLevel.Information, "connection #{Id} from {Peer} reset by peer")]
+    // Debug: a peer that resets is ordinary on the internet, and a reset storm must not become a log storm.
+    [LoggerMessage(4, LogLevel.Debug, "connection #{Id} from {Peer} reset by peer")]
     public static partial void ConnectionReset(ILogger logger, long id, string peer);
 
     [LoggerMessage(5, LogLevel.Error, "connection #{Id} from {Peer}: handler failed: {Message}")]
@@ -28,6 +29,15 @@ internal static partial class ServerLog
 
     [LoggerMessage(8, LogLevel.Warning, "no reply to {Peer} on {Endpoint}: {Reason}")]
     public static partial void DatagramReplyRefused(ILogger logger, string peer, string endpoint, string reason);
+
+    [LoggerMessage(40, LogLevel.Warning, "no reply to {Peer} on {Endpoint}: over its reply rate (--udp-reply-rate, --udp-reply-burst)")]
+    public static partial void DatagramReplyLimited(ILogger logger, string peer, string endpoint);
+
+    [LoggerMessage(41, LogLevel.Warning, "no reply to local {Peer} on {Endpoint}: over its reply rate (--udp-reply-rate, --udp-reply-burst; local sources are limited because --udp-reply-limit-loopback is on)")]
+    public static partial void LocalDatagramReplyLimited(ILogger logger, string peer, string endpoint);
+
+    [LoggerMessage(42, LogLevel.Warning, "no reply to {Peer} on {Endpoint}: a new source while too many are being limited at once (the reply-rate table is full; --udp-reply-rate)")]
+    public static partial void DatagramSourcesFull(ILogger logger, string peer, string endpoint);
 
     [LoggerMessage(9, LogLevel.Warning, "accept on {Endpoint} failed: {Message}; retrying in {DelayMs} ms")]
     public static partial void AcceptFailed(ILogger logger, string endpoint, string message, int delayMs);
@@ -46,4 +56,19 @@ internal static partial class ServerLog
 
     [LoggerMessage(13, LogLevel.Information, "serving {Service} on {Endpoint} ({Model} model)")]
     public static partial void Listening(ILogger logger, string service, string endpoint, string model);
+
+    [LoggerMessage(EventId = 15, Message = "{Event}: … and {Count} more in the last {Seconds} s")]
+    public static partial void Suppressed(ILogger logger, LogLevel level, string @event, long count, double seconds);
+
+    [LoggerMessage(16, LogLevel.Warning, "MaxConnections (--max-connections) {Requested} cannot fit under the open-file limit ({Limit}, {Open} open now, {Reserve} kept in reserve for the runtime): serving at most {Effective} connections; raise the limit (ulimit -n) to serve more")]
+    public static partial void DescriptorLimitTooLow(ILogger logger, int requested, long limit, int open, int reserve, int effective);
+
+    [LoggerMessage(17, LogLevel.Warning, "connection #{Id} from {Peer} closed: its line (or frame) was not complete after {Seconds} s (--line-timeout)")]
+    public static partial void MessageTimedOut(ILogger logger, long id, string peer, double seconds);
+
+    [LoggerMessage(18, LogLevel.Warning, "server full: connection #{Id} from {Peer} evicted for a newcomer, its line unfinished for {Seconds} s")]
+    public static partial void ConnectionEvicted(ILogger logger, long id, string peer, double seconds);
+
+    [LoggerMessage(19, LogLevel.Warning, "connection from {Peer} on {Endpoint} rejected: {Limit} connections from one address is the limit (--max-connections-per-ip)")]
+    public static partial void ConnectionRejectedPerAddress(ILogger logger, string peer, string endpoint, int limit);
 }

@@ -1,3 +1,5 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
 using Switchboard.Endpoints;
 using Switchboard.Serving.Internal;
 using Switchboard.Transport;
@@ -6,10 +8,12 @@ using Switchboard.Transport.Internal;
 namespace Switchboard.Serving.Models;
 
 /// <summary>
-/// async/await, the scalable default. On Linux each connection belongs to one of a few event loops (epoll, one per
-/// processor by default), which does its non-blocking calls and runs its handler's code, like the select model with
+/// async/await, the scalable default. On Linux each connection belongs to one of a few event loops (epoll, half the
+/// processors by default), which does its non-blocking calls and runs its handler's code, like the select model with
 /// more than one thread: a message costs no thread hand-off. Elsewhere the runtime's socket engine with handlers on
-/// the thread pool. Listeners accept on the runtime's engine either way, and datagrams are served there.
+/// the thread pool, unless a loop backend was chosen (<see cref="ReadinessBackends.ServesAsyncModel"/>): then the
+/// loops run over it, poll on Linux included. Listeners accept on the runtime's engine either way, and datagrams are
+/// served there.
 /// </summary>
 internal sealed class AsyncModel : ModelRunner
 {
@@ -17,14 +21,32 @@ internal sealed class AsyncModel : ModelRunner
     private readonly SelectLoop[] _ioLoops;
     private int _nextLoop = -1;
 
-    public AsyncModel(ServerCore core, int ioLoops) : base(core)
+    public AsyncModel(ServerCore core, int ioLoops, LoopBackend backend, ILogger logger) : base(core)
     {
-        var count = OperatingSystem.IsLinux() ? (ioLoops > 0 ? ioLoops : DefaultLoopCount) : 0;
-        _ioLoops = new SelectLoop[count];
-        for (var i = 0; i < count; i++)
+        var count = ReadinessBackends.ServesAsyncModel(backend) ? (ioLoops > 0 ? ioLoops : DefaultLoopCount) : 0;
+        var loops = new List<SelectLoop>(count);
+        try
         {
-            _ioLoops[i] = new SelectLoop($"switchboard-io-{i}");
+            for (var i = 0; i < count; i++)
+            {
+                loops.Add(new SelectLoop($"switchboard-io-{i}", backend, logger));
+            }
         }
+        catch (Exception e) when (e is SocketException or InvalidOperationException or OutOfMemoryException or ThreadStartException)
+        {
+            // Each loop holds a thread, an epoll descriptor and a wake-up socket; too many loops run out of one. Asked
+            // before the loops are released: a thread that cannot start for want of a descriptor says "out of memory".
+            var cause = DescriptorLimit.DescribeIfExhausted()
+                ?? (e is OutOfMemoryException or ThreadStartException ? "could not start its thread (out of memory or threads)" : e.Message);
+            foreach (var loop in loops)
+            {
+                loop.Dispose();
+            }
+
+            throw new ServerStartException($"cannot start event loop {loops.Count + 1} of {count}: {cause}", e);
+        }
+
+        _ioLoops = [.. loops];
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Switchboard.Serving.Internal;
 using Switchboard.Transport;
 
@@ -14,12 +15,15 @@ internal abstract class ModelRunner(ServerCore core) : IDisposable
     /// <summary>Completes when every listener's loop has ended.</summary>
     public abstract Task Completion { get; }
 
-    public static ModelRunner Create(ServerOptions options, ServerCore core) => options.Model switch
+    /// <param name="options">The model, its loops and their backend.</param>
+    /// <param name="core">What every model shares.</param>
+    /// <param name="logger">Where the event loops log work that threw.</param>
+    public static ModelRunner Create(ServerOptions options, ServerCore core, ILogger logger) => options.Model switch
     {
-        ConcurrencyModel.Sequential => new SequentialModel(core),
+        ConcurrencyModel.Sequential => new SequentialModel(core, options.LoopBackend, logger),
         ConcurrencyModel.Threads => new ThreadPerConnectionModel(core),
-        ConcurrencyModel.Select => new SelectModel(core),
-        _ => new AsyncModel(core, options.AsyncLoops),
+        ConcurrencyModel.Select => new SelectModel(core, options.LoopBackend, logger),
+        _ => new AsyncModel(core, options.AsyncLoops, options.LoopBackend, logger),
     };
 
     public abstract void Start(IReadOnlyList<Listener> listeners);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Switchboard.Endpoints;
 using Switchboard.Serving.Internal;
 using Switchboard.Transport;
@@ -15,9 +16,9 @@ internal class SelectModel : ModelRunner
     private readonly List<Task> _loops = [];
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public SelectModel(ServerCore core, string threadName = "switchboard-select") : base(core)
+    public SelectModel(ServerCore core, LoopBackend backend, ILogger logger, string threadName = "switchboard-select") : base(core)
     {
-        Loop = new SelectLoop(threadName);
+        Loop = new SelectLoop(threadName, backend, logger);
     }
 
     public override Task Completion => _started.Task.ContinueWith(_ => Task.WhenAll(_loops), TaskScheduler.Default).Unwrap();

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
 using Switchboard.Serving.Internal;
 using Switchboard.Transport;
 using Switchboard.Transport.Internal;
@@ -10,7 +11,8 @@ namespace Switchboard.Serving.Models;
 /// ready; the connection it accepts is served with blocking I/O to its end before anything else is accepted or
 /// received. Datagrams on other listeners wait their turn the same way.
 /// </summary>
-internal sealed class SequentialModel(ServerCore core) : SelectModel(core, "switchboard-sequential")
+internal sealed class SequentialModel(ServerCore core, LoopBackend backend, ILogger logger)
+    : SelectModel(core, backend, logger, "switchboard-sequential")
 {
     private readonly SemaphoreSlim _turn = new(1, 1);
 

@@ -30,6 +30,9 @@ internal sealed class ConnectionPipeReader : PipeReader
         _owner = owner;
     }
 
+    /// <summary>The connection this reader reads.</summary>
+    public Connection Owner => _owner;
+
     /// <summary>True once the peer has ended its stream (FIN).</summary>
     public bool SawEndOfStream => _endOfStream;
 

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace Switchboard.Transport.Internal;
 
 /// <summary>
-/// Linux epoll for the <see cref="SelectLoop"/>: sockets are registered once, edge-triggered, tagged with a slot
+/// Linux epoll, under <see cref="EpollBackend"/>: sockets are registered once, edge-triggered, tagged with a slot
 /// number, and a wait returns only the ready ones, so a wake-up costs O(ready) rather than O(registered). The
 /// <c>switchboard bench</c> load generator drives its client sockets with it too, for the same reason.
 /// </summary>

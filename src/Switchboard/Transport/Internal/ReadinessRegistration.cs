@@ -3,29 +3,66 @@ using System.Net.Sockets;
 namespace Switchboard.Transport.Internal;
 
 /// <summary>
-/// One socket as a <see cref="SelectLoop"/> knows it: its read and write waiters and, under epoll, its slot. Loop
-/// thread only.
+/// One socket as a <see cref="SelectLoop"/> knows it, asyncio's <c>SelectorKey</c>: its two
+/// <see cref="ReadinessState"/>s and what its backend watches. Loop thread only.
 /// </summary>
 internal sealed class ReadinessRegistration(Socket socket)
 {
     public Socket Socket { get; } = socket;
 
-    public ReadinessWaiter Readable { get; } = new();
+    public ReadinessState Readable { get; } = new();
 
-    public ReadinessWaiter Writable { get; } = new();
+    public ReadinessState Writable { get; } = new();
 
-    /// <summary>
-    /// True once epoll reported end of stream or an error: those stay readable with no further edge, so a short
-    /// read no longer means "drained".
-    /// </summary>
-    public bool PeerClosed { get; set; }
+    /// <summary>What the backend watches now; written by the backend only (see <see cref="IReadinessBackend.Watch"/>).</summary>
+    public ReadinessEvents Interest { get; set; }
 
-    /// <summary>
-    /// True once epoll watches the socket for output too. A socket starts watched for input only: with output
-    /// watched, every ACK that frees send space would queue one more event, and most sends never wait.
-    /// </summary>
-    public bool WatchesOutput { get; set; }
+    /// <summary>The backend's handle for this socket (epoll's slot); the backend's to use.</summary>
+    public int BackendTag { get; set; }
 
-    /// <summary>The epoll tag; 0 while not registered with epoll.</summary>
-    public int Slot { get; set; }
+    /// <summary>True once the socket is closed (a closed descriptor has left the kernel's sets by itself).</summary>
+    public bool IsSocketClosed
+    {
+        get
+        {
+            try
+            {
+                return Socket.SafeHandle.IsClosed;
+            }
+            catch (ObjectDisposedException)
+            {
+                return true;
+            }
+        }
+    }
+
+    public ReadinessState StateOf(ReadinessEvents direction) => direction == ReadinessEvents.Write ? Writable : Readable;
+
+    /// <summary>The backend's report, translated once for every backend. Completed waits run their continuations.</summary>
+    public void Report(ReadinessEvents events)
+    {
+        if ((events & ReadinessEvents.Read) != 0)
+        {
+            if ((events & ReadinessEvents.HangUp) != 0)
+            {
+                Readable.SignalEndOfStream();
+            }
+            else
+            {
+                Readable.Signal();
+            }
+        }
+
+        if ((events & ReadinessEvents.Write) != 0)
+        {
+            Writable.Signal();
+        }
+    }
+
+    /// <summary>The socket leaves the loop: both directions close and their pending waits fail.</summary>
+    public void Close(Exception error)
+    {
+        Readable.Close(error);
+        Writable.Close(error);
+    }
 }

@@ -3,8 +3,8 @@ using System.Threading.Tasks.Sources;
 namespace Switchboard.Transport.Internal;
 
 /// <summary>
-/// One reusable awaitable for "this socket became readable/writable" on a <see cref="SelectLoop"/>. A socket has
-/// one for reading and one for writing, so waiting allocates nothing.
+/// The reusable awaitable behind one <see cref="ReadinessState"/>: waiting allocates nothing. It knows nothing of
+/// readiness; its state decides when it is armed and completed.
 /// </summary>
 internal sealed class ReadinessWaiter : IValueTaskSource<bool>
 {
@@ -12,48 +12,27 @@ internal sealed class ReadinessWaiter : IValueTaskSource<bool>
     private ManualResetValueTaskSourceCore<bool> _core;
     private Timer? _timeout;
 
-    public bool IsPending { get; private set; }
-
     public short Version => _core.Version;
-
-    /// <summary>
-    /// Under epoll (edge-triggered), "the socket may be ready": set by every event and by the socket's owner after a
-    /// call that may have left data behind; cleared only when a call says otherwise (it would block, or a stream read
-    /// came back short). A wait that finds it set completes at once, so an edge is never lost, even when a wait only
-    /// checked readiness and nothing was read; at worst the caller tries once for nothing.
-    /// </summary>
-    public bool MaybeReady { get; set; }
 
     public ValueTask<bool> Arm()
     {
         _core.Reset();
-        IsPending = true;
         return new ValueTask<bool>(this, _core.Version);
     }
 
+    /// <summary>The timer that ends this wait; disposed when the wait ends either way.</summary>
     public void SetTimeout(Timer timer) => _timeout = timer;
-
-    /// <summary>An epoll event: remembers the readiness and completes the pending wait, if any.</summary>
-    public void Signal()
-    {
-        MaybeReady = true;
-        Complete(true);
-    }
 
     public void Complete(bool ready)
     {
-        if (Disarm())
-        {
-            _core.SetResult(ready);
-        }
+        StopTimer();
+        _core.SetResult(ready);
     }
 
     public void Fail(Exception error)
     {
-        if (Disarm())
-        {
-            _core.SetException(error);
-        }
+        StopTimer();
+        _core.SetException(error);
     }
 
     public bool GetResult(short token) => _core.GetResult(token);
@@ -63,16 +42,9 @@ internal sealed class ReadinessWaiter : IValueTaskSource<bool>
     public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
         _core.OnCompleted(continuation, state, token, flags);
 
-    private bool Disarm()
+    private void StopTimer()
     {
-        if (!IsPending)
-        {
-            return false;
-        }
-
-        IsPending = false;
         _timeout?.Dispose();
         _timeout = null;
-        return true;
     }
 }
