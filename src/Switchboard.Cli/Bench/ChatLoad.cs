@@ -172,7 +172,8 @@ internal sealed class ChatLoad : IBenchRun
 
             if (_options.Nick)
             {
-                socket.Send(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"m{i}\r\n")));
+                // LF, as nc sends: our chat takes a CR LF for a telnet client and would ask it for binary mode.
+                socket.Send(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"m{i}\n")));
             }
 
             var member = new ChatMember(socket, i, samples: i % SampleEvery == 0, sends: i >= firstSender);

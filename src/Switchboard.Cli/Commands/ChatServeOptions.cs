@@ -14,6 +14,9 @@ internal sealed class ChatServeOptions
 
     private static readonly ChatOptions Defaults = new();
 
+    /// <summary>The longest a timer can wait: 0xFFFFFFFE ms, about 1,193 hours.</summary>
+    private static readonly TimeSpan Longest = TimeSpan.FromMilliseconds(uint.MaxValue - 1.0);
+
     public Option<int> MaxMembers { get; } = new("--max-members")
     {
         Description = "chat: most members at once; a newcomer beyond it is told the server is full (sets --max-connections to this + 64 unless given)",
@@ -44,7 +47,13 @@ internal sealed class ChatServeOptions
         DefaultValueFactory = _ => Defaults.MaxQueuedMessages,
     };
 
-    public IEnumerable<Option> All => [MaxMembers, MaxLineRate, LineBurst, MaxQueueBytes, MaxQueueMessages];
+    public Option<string> NickTimeout { get; } = new("--nick-timeout")
+    {
+        Description = "chat: a new connection must choose a nick within this long, or it is told and closed (ms, s, m, h; 0 = off)",
+        DefaultValueFactory = _ => "60s",
+    };
+
+    public IEnumerable<Option> All => [MaxMembers, MaxLineRate, LineBurst, MaxQueueBytes, MaxQueueMessages, NickTimeout];
 
     /// <summary>Fills <see cref="ServiceOptions.Chat"/>; the chat's line limit is 4 KiB unless --max-line is given.</summary>
     public void Apply(ParseResult parse, ServiceOptions options, Option<int> maxLine)
@@ -57,6 +66,7 @@ internal sealed class ChatServeOptions
             MaxQueuedBytes = Positive(parse.GetValue(MaxQueueBytes), "--max-queue-bytes", OptionValues.LargestBytes),
             MaxQueuedMessages = Positive(parse.GetValue(MaxQueueMessages), "--max-queue-messages"),
             MaxLineBytes = IsGiven(parse, maxLine) ? options.MaxLine : Defaults.MaxLineBytes,
+            NickTimeout = Timeout(parse.GetValue(NickTimeout)!, "--nick-timeout"),
         };
     }
 
@@ -67,6 +77,22 @@ internal sealed class ChatServeOptions
         {
             server.MaxConnections = service.Chat.MaxMembers + FullNoticeHeadroom;
         }
+    }
+
+    /// <summary>A duration a timer can hold (under 49 days); 0 turns the timeout off.</summary>
+    private static TimeSpan Timeout(string text, string option)
+    {
+        if (!DurationParser.TryParse(text, out var duration))
+        {
+            throw new UsageException($"{option}: '{text}' is not a duration (e.g. 30s, 5m, 1h; a bare number is seconds)");
+        }
+
+        if (duration > Longest)
+        {
+            throw new UsageException($"{option}: {text} is too long (at most {Longest.TotalHours:0} hours; 0 turns it off)");
+        }
+
+        return duration == TimeSpan.Zero ? System.Threading.Timeout.InfiniteTimeSpan : duration;
     }
 
     private static bool IsGiven(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };

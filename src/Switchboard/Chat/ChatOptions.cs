@@ -50,6 +50,15 @@ public sealed class ChatOptions
     /// </summary>
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long a new connection may take to choose a nick, from connect to the welcome. Defaults to 60 s (nginx's
+    /// <c>client_header_timeout</c>; IRC servers give 30-60 s to register). A connection that has not chosen one by
+    /// then is told and closed (reason <see cref="Transport.CloseReason.Limit"/>): before a nick a connection is not
+    /// yet a member, and a slowloris client could otherwise hold its slot for ever. <see cref="Timeout.InfiniteTimeSpan"/>
+    /// (or zero) turns it off.
+    /// </summary>
+    public TimeSpan NickTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>The room every member starts in. Defaults to <c>lobby</c>.</summary>
     public string DefaultRoom { get; set; } = "lobby";
 
@@ -66,6 +75,10 @@ public sealed class ChatOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxQueuedMessages, 1, nameof(MaxQueuedMessages));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxMembers, 1, nameof(MaxMembers));
         ArgumentOutOfRangeException.ThrowIfLessThan(CloseTimeout, TimeSpan.Zero, nameof(CloseTimeout));
+        if (NickTimeout < TimeSpan.Zero && NickTimeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(NickTimeout), NickTimeout, "must be positive, zero or Timeout.InfiniteTimeSpan (both off)");
+        }
         if (ChatNames.NormalizeRoom(DefaultRoom) is null)
         {
             throw new ArgumentOutOfRangeException(nameof(DefaultRoom), DefaultRoom, "not a valid room name: " + ChatNames.RoomRule);

@@ -1,5 +1,6 @@
 using Switchboard.Chat.Internal;
 using Switchboard.Handlers;
+using Switchboard.Services;
 using Switchboard.Transport;
 
 namespace Switchboard.Chat;
@@ -22,11 +23,30 @@ public sealed class ChatService : IStreamHandler, IDisposable
         Hub = hub ?? new ChatHub(Options.DefaultRoom, Options.MaxMembers);
     }
 
+    /// <summary>
+    /// Creates the chat with <see cref="ServiceOptions.Chat"/>, the line timeout of <see cref="ServiceOptions.LineTimeout"/>
+    /// and the clock of <see cref="ServiceOptions.TimeProvider"/> (what <c>switchboard serve chat</c> uses).
+    /// </summary>
+    public ChatService(ServiceOptions options, IChatHub? hub = null)
+        : this((options ?? throw new ArgumentNullException(nameof(options))).Chat, hub)
+    {
+        LineTimeout = options.LineTimeout;
+        TimeProvider = options.TimeProvider;
+    }
+
+    /// <summary>
+    /// How long one line may take from its first byte to its end before the member is told and closed (reason
+    /// <see cref="CloseReason.Limit"/>); <see cref="ServiceOptions.LineTimeout"/>, 30 s unless given.
+    /// </summary>
+    public TimeSpan LineTimeout { get; } = new ServiceOptions().LineTimeout;
+
     /// <summary>The limits in force.</summary>
     public ChatOptions Options { get; }
 
     /// <summary>The rooms and members.</summary>
     public IChatHub Hub { get; }
+
+    private TimeProvider TimeProvider { get; } = TimeProvider.System;
 
     internal System.Diagnostics.Metrics.Meter Meter => _metrics.Meter;
 
@@ -34,7 +54,7 @@ public sealed class ChatService : IStreamHandler, IDisposable
     public async ValueTask HandleAsync(Connection connection, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        using var session = new ChatSession(connection, Hub, Options, _metrics);
+        using var session = new ChatSession(connection, Hub, Options, _metrics, LineTimeout, TimeProvider);
         await session.RunAsync(cancellationToken);
     }
 

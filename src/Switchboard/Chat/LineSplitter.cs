@@ -33,6 +33,9 @@ public sealed class LineSplitter
     /// <summary>Bytes of the line in progress (0 while a too-long line is being skipped).</summary>
     public int PendingBytes => _length;
 
+    /// <summary>True while a line has started and not ended (also while the rest of a too-long line is skipped).</summary>
+    public bool InLine => _length > 0 || _discarding;
+
     /// <summary>Splits <paramref name="data"/>, adding each complete line (or overflow) to <paramref name="lines"/>.</summary>
     public void Split(ReadOnlySpan<byte> data, ICollection<SplitLine> lines)
     {

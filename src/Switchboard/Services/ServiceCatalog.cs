@@ -41,7 +41,7 @@ public static class ServiceCatalog
             "daytime" => Both("daytime", "RFC 867: the date and time as one line", 13, 7013, new DaytimeService(options)),
             "time" => Both("time", "RFC 868: seconds since 1900 as 4 bytes", 37, 7037, new TimeService(options)),
             "timestamp" => Both("timestamp", "each line comes back as [time]: line", 0, 21567, new TimestampService(options)),
-            "chat" => new("chat", "telnet chat: each line goes to everyone else in the room (tcp and unix only)", 0, 7023, new ChatService(options.Chat), null),
+            "chat" => new("chat", "telnet chat: each line goes to everyone else in the room (tcp and unix only)", 0, 7023, new ChatService(options), null),
             _ => null,
         };
     }

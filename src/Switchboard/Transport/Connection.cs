@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using System.Net;
+using System.Net.Sockets;
 using Switchboard.Endpoints;
 using Switchboard.Transport.Internal;
 
@@ -18,6 +19,7 @@ public sealed class Connection
     private readonly ITrafficSink? _traffic;
     private readonly CancellationTokenSource _aborted = new();
     private long _lastActivity = Environment.TickCount64;
+    private Action<TimeSpan>? _onIdle;
     private long _messageStarted;
     private long _messageDeadline = long.MaxValue;
     private int _reason = -1;
@@ -70,6 +72,8 @@ public sealed class Connection
     public bool PeerClosedInput => _input.SawEndOfStream;
 
     internal SocketIO IO => _io;
+
+    private static int KeepAliveSeconds(TimeSpan time) => (int)Math.Clamp(Math.Ceiling(time.TotalSeconds), 1, 32767);
 
     internal long LastActivityTicks => Volatile.Read(ref _lastActivity);
 
@@ -140,6 +144,48 @@ public sealed class Connection
         return _io.BlocksCaller ? Task.Run(loop) : loop();
     }
 
+    /// <summary>
+    /// Takes over the server's idle timeout (<c>ServerOptions.IdleTimeout</c>) for this connection. Without it, a
+    /// connection on which nothing moved either way for that long is reset. With it, the server calls
+    /// <paramref name="onIdle"/> instead, with the idle timeout, counts the call as activity, and calls again after
+    /// another idle timeout if still nothing moves: the handler decides what silence means (the chat probes a
+    /// telnet client and keeps a quiet member). It runs on the server's heartbeat timer, so it must return at once.
+    /// </summary>
+    public void HandleIdleTimeout(Action<TimeSpan> onIdle)
+    {
+        ArgumentNullException.ThrowIfNull(onIdle);
+        Volatile.Write(ref _onIdle, onIdle);
+    }
+
+    /// <summary>
+    /// Turns on TCP keepalive for this connection: after <paramref name="idle"/> without traffic the kernel sends a
+    /// probe every <paramref name="interval"/>, and after <paramref name="probes"/> unanswered ones it ends the
+    /// connection (reads and writes fail). How a server finds a silent peer that is gone without showing the peer a
+    /// byte. Times are rounded up to whole seconds (1 s to 9 h); no effect on a Unix socket, whose peer cannot
+    /// vanish without the kernel closing it, nor on a connection already gone.
+    /// </summary>
+    public void EnableKeepAlive(TimeSpan idle, TimeSpan interval, int probes)
+    {
+        var socket = _io.Socket;
+        if (socket.AddressFamily is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6))
+        {
+            return;
+        }
+
+        try
+        {
+            // setsockopt touches no readiness state, so it is safe beside a select loop that owns the socket.
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, KeepAliveSeconds(idle));
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, KeepAliveSeconds(interval));
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, Math.Clamp(probes, 1, 127));
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Gone already: nothing left to keep alive.
+        }
+    }
+
     /// <summary>Ends the connection at once with a reset; pending reads and writes fail.</summary>
     public void Abort() => Abort(CloseReason.Error);
 
@@ -167,6 +213,27 @@ public sealed class Connection
     /// when one was recorded already.
     /// </summary>
     public bool TrySetCloseReason(CloseReason reason) => TrySetReason(reason);
+
+    /// <summary>The server's idle heartbeat: true when the handler took the idle timeout over (<see cref="HandleIdleTimeout"/>).</summary>
+    internal bool TryHandleIdle(TimeSpan idleTimeout)
+    {
+        if (Volatile.Read(ref _onIdle) is not { } onIdle)
+        {
+            return false;
+        }
+
+        Volatile.Write(ref _lastActivity, Environment.TickCount64);
+        try
+        {
+            onIdle(idleTimeout);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
+        {
+            // The handler is ending as the timer fired; a throw here would take the heartbeat (and the process) down.
+        }
+
+        return true;
+    }
 
     internal bool TrySetReason(CloseReason reason) => Interlocked.CompareExchange(ref _reason, (int)reason, -1) == -1;
 

@@ -43,7 +43,8 @@ public sealed class ChatClient : IDisposable
         return client;
     }
 
-    public Task SendAsync(string line) => Socket.SendAllAsync(Encoding.UTF8.GetBytes(line + "\r\n"));
+    /// <summary>Sends <paramref name="line"/> with LF, as nc does (a CR LF would make the server take it for telnet).</summary>
+    public Task SendAsync(string line) => Socket.SendAllAsync(Encoding.UTF8.GetBytes(line + "\n"));
 
     public Task SendRawAsync(byte[] bytes) => Socket.SendAllAsync(bytes);
 

@@ -121,10 +121,33 @@ public sealed class ChatPeerTests
         var (code, output, _) = await CliProcess.RunAsync(TimeSpan.FromSeconds(60), "serve", "--help");
         Assert.Equal(0, code);
         Assert.Contains("chat (port 7023)", output, StringComparison.Ordinal);
-        foreach (var limit in new[] { "--max-line-rate", "--line-burst", "--max-queue-bytes", "--max-queue-messages", "--max-members", "--max-line", "--idle-timeout" })
+        foreach (var limit in new[] { "--max-line-rate", "--line-burst", "--max-queue-bytes", "--max-queue-messages", "--max-members", "--max-line", "--idle-timeout", "--nick-timeout" })
         {
             var line = output.Split('\n').Single(l => l.TrimStart().StartsWith(limit + " ", StringComparison.Ordinal));
             Assert.Contains("[default: ", line, StringComparison.Ordinal);
         }
+    }
+
+    [Fact(Timeout = TestTimeouts.Process)]
+    public async Task ServeChatNickTimeoutClosesAConnectionThatNeverChoosesANick()
+    {
+        var (process, endpoints) = await CliProcess.ServeAsync(1, "chat", "--listen", "tcp://127.0.0.1:0", "--nick-timeout", "1s");
+        await using (process)
+        {
+            using var silent = await TestClient.ConnectAsync(endpoints[0]);
+            var text = System.Text.Encoding.UTF8.GetString(await silent.ReadToEndAsync());
+            Assert.EndsWith("*** No nick chosen within 1 s. Disconnecting.\r\n", text, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory(Timeout = TestTimeouts.Process)]
+    [InlineData("soon")]
+    [InlineData("2000h")]
+    public async Task ServeChatRefusesANickTimeoutThatCannotWork(string value)
+    {
+        var (code, _, error) = await CliProcess.RunAsync(TimeSpan.FromSeconds(60), "serve", "chat", "--listen", "tcp://127.0.0.1:0", "--nick-timeout", value);
+        Assert.Equal(2, code);
+        Assert.Contains("--nick-timeout", error, StringComparison.Ordinal);
+        Assert.Single(error.Trim().Split('\n'));
     }
 }

@@ -1,5 +1,6 @@
 using Switchboard.Chat;
 using Switchboard.Endpoints;
+using Switchboard.Services;
 using Switchboard.Serving;
 using Switchboard.Tests.Support;
 
@@ -20,9 +21,15 @@ public sealed class ChatTestServer : IAsyncDisposable
 
     public EndpointUri Endpoint => Server.Listeners[0].Endpoint;
 
-    public static ChatTestServer Start(ChatOptions? options = null, ConcurrencyModel model = ConcurrencyModel.Async, Action<ServerOptions>? configure = null)
+    public static ChatTestServer Start(ChatOptions? options = null, ConcurrencyModel model = ConcurrencyModel.Async, Action<ServerOptions>? configure = null, TimeSpan? lineTimeout = null)
     {
-        var service = new ChatService(options);
+        var services = new ServiceOptions { Chat = options ?? new ChatOptions() };
+        if (lineTimeout is { } timeout)
+        {
+            services.LineTimeout = timeout;
+        }
+
+        var service = new ChatService(services);
         var server = TestServer.Start(service, model, EndpointUri.Parse("tcp://127.0.0.1:0"), configure);
         return new ChatTestServer(service, server);
     }

@@ -14,6 +14,7 @@ public sealed class ServeCommandTests : IDisposable
         "--tcp-nodelay", "--keepalive", "--reuse-address", "--send-buffer", "--receive-buffer", "--backlog",
         "--unix-mode", "--udp-reply-rate", "--udp-reply-burst", "--udp-reply-limit-loopback", "--log-level",
         "--max-members", "--max-line-rate", "--line-burst", "--max-queue-bytes", "--max-queue-messages",
+        "--nick-timeout",
     ];
 
     private readonly TempDirectory _dir = new();

@@ -47,9 +47,33 @@ internal static class ChatFormat
     public static ChatMessage TooSlow(int maxBytes, int maxMessages) =>
         Notice(string.Create(CultureInfo.InvariantCulture, $"You are too far behind (over {maxBytes} bytes or {maxMessages} messages queued). Disconnecting."));
 
+    public static ChatMessage NickTimedOut(TimeSpan timeout) => Notice($"No nick chosen within {Duration(timeout)}. Disconnecting.");
+
+    public static ChatMessage LineTimedOut(TimeSpan timeout) => Notice($"Line not finished within {Duration(timeout)}. Disconnecting.");
+
+    public static ChatMessage SilentBeforeNick(TimeSpan idle) => Notice($"Nothing received for {Duration(idle)}. Disconnecting.");
+
+    public static ChatMessage ProbeUnanswered(TimeSpan idle) => Notice($"No answer from your client for {Duration(idle)}. Disconnecting.");
+
+    /// <summary>IAC DO TIMING-MARK (RFC 860): a telnet client answers WILL or WONT TIMING-MARK, and shows nothing.</summary>
+    public static ChatMessage TimingMarkProbe { get; } = new(new byte[] { TelnetDecoder.Iac, TelnetDecoder.Do, TelnetDecoder.TimingMark });
+
     public static ChatMessage ServerStopping { get; } = Notice("Server is going down. Bye.");
 
     public static ChatMessage Bye { get; } = Notice("Bye.");
+
+    /// <summary>A timeout as people write it: <c>60 s</c>, <c>5 min</c>, <c>1 h</c>, <c>1500 ms</c>.</summary>
+    public static string Duration(TimeSpan time)
+    {
+        var ms = (long)time.TotalMilliseconds;
+        return ms switch
+        {
+            >= 3_600_000 when ms % 3_600_000 == 0 => string.Create(CultureInfo.InvariantCulture, $"{ms / 3_600_000} h"),
+            >= 60_000 when ms % 60_000 == 0 => string.Create(CultureInfo.InvariantCulture, $"{ms / 60_000} min"),
+            >= 1000 when ms % 1000 == 0 => string.Create(CultureInfo.InvariantCulture, $"{ms / 1000} s"),
+            _ => string.Create(CultureInfo.InvariantCulture, $"{ms} ms"),
+        };
+    }
 
     public static readonly string[] Help =
     [

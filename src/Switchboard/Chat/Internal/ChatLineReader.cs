@@ -13,6 +13,12 @@ internal sealed class ChatLineReader(int maxLineBytes)
     private readonly ArrayBufferWriter<byte> _data = new(4096);
     private readonly ArrayBufferWriter<byte> _replies = new(16);
 
+    /// <summary>True while a line (or a telnet command inside it) has started and not ended.</summary>
+    public bool InLine => _splitter.InLine || _telnet.InCommand;
+
+    /// <summary>True once the peer has sent a telnet command; safe to read from any thread.</summary>
+    public bool PeerSpeaksTelnet => _telnet.PeerSpeaksTelnet;
+
     /// <summary>Decodes all of <paramref name="input"/>, adding complete lines to <paramref name="lines"/>.</summary>
     /// <returns>Telnet answers to send to the peer, or empty.</returns>
     public ReadOnlyMemory<byte> Read(in ReadOnlySequence<byte> input, List<SplitLine> lines)

@@ -6,27 +6,42 @@ namespace Switchboard.Chat.Internal;
 /// <summary>
 /// One connection from greeting to goodbye: nick choice, then lines and commands. Reads lines one at a time and
 /// waits on the line rate between them, so a flooder's socket is simply not read. Everything it says to its own
-/// member goes through the member's queue like any other message.
+/// member goes through the member's queue like any other message. Its deadlines: a nick within
+/// <see cref="ChatOptions.NickTimeout"/>, every line within the line timeout, and the server's idle timeout taken
+/// over (<see cref="OnIdle"/>), because silence is normal for a member.
 /// </summary>
-internal sealed class ChatSession : IDisposable
+internal sealed partial class ChatSession : IDisposable
 {
     private const int NamesPerLine = 50;
+
+    /// <summary>Unanswered keepalive probes before the kernel ends a silent raw member's connection.</summary>
+    private const int KeepAliveProbes = 5;
 
     private readonly Connection _connection;
     private readonly IChatHub _hub;
     private readonly ChatOptions _options;
     private readonly ChatMetrics _metrics;
     private readonly ChatMember _member;
-    private string? _nick;
+    private readonly ChatLineReader _reader;
+    private readonly ChatDeadline _nickDeadline;
+    private readonly ChatDeadline _lineDeadline;
+    private volatile string? _nick;
+    private volatile bool _done;
     private string _leaveReason = "disconnected";
+    private bool _probeSent;
+    private long _receivedAtProbe;
+    private bool _keepAliveOn;
 
-    public ChatSession(Connection connection, IChatHub hub, ChatOptions options, ChatMetrics metrics)
+    public ChatSession(Connection connection, IChatHub hub, ChatOptions options, ChatMetrics metrics, TimeSpan lineTimeout, TimeProvider clock)
     {
         _connection = connection;
         _hub = hub;
         _options = options;
         _metrics = metrics;
         _member = new ChatMember(connection, options, metrics);
+        _reader = new ChatLineReader(options.MaxLineBytes);
+        _nickDeadline = new ChatDeadline(clock, options.NickTimeout, () => CloseForLimit(ChatFormat.NickTimedOut(options.NickTimeout), null));
+        _lineDeadline = new ChatDeadline(clock, lineTimeout, () => CloseForLimit(ChatFormat.LineTimedOut(lineTimeout), "line timeout"));
     }
 
     public async ValueTask RunAsync(CancellationToken aborted)
@@ -37,6 +52,7 @@ internal sealed class ChatSession : IDisposable
             static state => ((ChatMember)state!).Close(ChatFormat.ServerStopping, "server going down"), member);
         using var reading = CancellationTokenSource.CreateLinkedTokenSource(aborted, member.Closing);
         using var gate = new LineRateGate(_options.MaxLineRate, _options.LineBurst);
+        _connection.HandleIdleTimeout(OnIdle);
         try
         {
             if (_hub.MemberCount >= _options.MaxMembers)
@@ -47,6 +63,8 @@ internal sealed class ChatSession : IDisposable
 
             member.Deliver(ChatFormat.Greeting(_options.ServerName, _hub.MemberCount));
             member.Deliver(ChatFormat.NickPrompt);
+            _nickDeadline.Start();
+            MarkUnfinished(); // until a nick is chosen, like a line under way
             await ReadLinesAsync(gate, reading.Token);
         }
         catch (Exception e) when (e is OperationCanceledException || ConnectionErrors.IsDisconnect(e))
@@ -62,6 +80,9 @@ internal sealed class ChatSession : IDisposable
         }
         finally
         {
+            _done = true;
+            _nickDeadline.Dispose();
+            _lineDeadline.Dispose();
             if (_nick is not null)
             {
                 _hub.Unregister(member, member.LeaveReason ?? _leaveReason);
@@ -75,13 +96,22 @@ internal sealed class ChatSession : IDisposable
     private async ValueTask ReadLinesAsync(LineRateGate gate, CancellationToken cancellationToken)
     {
         var input = _connection.Input;
-        var reader = new ChatLineReader(_options.MaxLineBytes);
+        var reader = _reader;
         var lines = new List<SplitLine>();
         while (true)
         {
             var result = await input.ReadAsync(cancellationToken);
             var replies = reader.Read(result.Buffer, lines);
             input.AdvanceTo(result.Buffer.End);
+            if (lines.Count > 0 || !reader.InLine)
+            {
+                _lineDeadline.Stop();
+                if (_nick is not null)
+                {
+                    _connection.EndMessage();
+                }
+            }
+
             if (!replies.IsEmpty)
             {
                 _member.Deliver(new ChatMessage(replies));
@@ -107,8 +137,22 @@ internal sealed class ChatSession : IDisposable
                 _member.Close(null);
                 return;
             }
+
+            // Armed only now, after the rate gate: time the server spent not reading is not held against the line.
+            if (reader.InLine)
+            {
+                _lineDeadline.Start();
+                MarkUnfinished();
+            }
         }
     }
+
+    /// <summary>
+    /// Marks the connection as in the middle of something (the nick, or a line) for the server: when it is full, a
+    /// newcomer may evict the connection that has been unfinished longest (<see cref="Serving.ServerOptions.EvictionGrace"/>).
+    /// No deadline there: the chat's own deadlines tell the member why before closing.
+    /// </summary>
+    private void MarkUnfinished() => _connection.BeginMessage(Timeout.InfiniteTimeSpan);
 
     /// <summary>Acts on one line; false when the session is over.</summary>
     private bool Handle(SplitLine line)
@@ -158,6 +202,8 @@ internal sealed class ChatSession : IDisposable
         {
             case ChatRegistration.Done:
                 _nick = nick;
+                _nickDeadline.Stop();
+                _connection.EndMessage();
                 _metrics.MemberJoined();
                 var room = _hub.RoomOf(_member) ?? _options.DefaultRoom;
                 Tell(ChatFormat.Welcome(nick, room, Math.Max(0, _hub.CountIn(room) - 1)));
@@ -293,7 +339,12 @@ internal sealed class ChatSession : IDisposable
         }
     }
 
-    public void Dispose() => _member.Dispose();
+    public void Dispose()
+    {
+        _nickDeadline.Dispose();
+        _lineDeadline.Dispose();
+        _member.Dispose();
+    }
 
     private void Tell(ChatMessage message) => _member.Deliver(message);
 }

@@ -220,7 +220,7 @@ internal sealed partial class ServerCore : IDisposable
         foreach (var connection in _live.Values)
         {
             var idle = now - connection.LastActivityTicks;
-            if (idleLimit > 0 && idle >= idleLimit && connection.TrySetReason(CloseReason.Idle))
+            if (idleLimit > 0 && idle >= idleLimit && !connection.TryHandleIdle(_options.IdleTimeout) && connection.TrySetReason(CloseReason.Idle))
             {
                 if (_throttle.ShouldLog("idle"))
                 {
