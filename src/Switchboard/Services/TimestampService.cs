@@ -12,7 +12,9 @@ namespace Switchboard.Services;
 /// The tutorials' timestamp server: each line <c>data</c> comes back as <c>[Mon Nov 23 02:36:04 2026]: data</c>
 /// with the line's own ending, and each UDP datagram the same way. A partial line left without its newline for
 /// <see cref="ServiceOptions.LineFlush"/> is answered as it stands, because the tutorial's client sends no newline
-/// and waits. A line over <see cref="ServiceOptions.MaxLine"/> gets one error line, then the connection closes.
+/// and waits. A line over <see cref="ServiceOptions.MaxLine"/> (newline included) gets one error line, then the
+/// connection closes; so does a partial line that already fills it, since its newline could no longer fit. Lines are
+/// found by <see cref="DelimitedFramer"/>'s line search, the one definition of a line.
 /// </summary>
 /// <remarks>
 /// A line must reach its newline within <see cref="ServiceOptions.LineTimeout"/> of its first byte, and the first
