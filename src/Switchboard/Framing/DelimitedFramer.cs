@@ -13,7 +13,6 @@ namespace Switchboard.Framing;
 public sealed class DelimitedFramer : IFramer
 {
     private readonly byte[] _delimiter;
-    private readonly string _shownDelimiter;
     private readonly bool _anyOneByte;
 
     /// <summary>Creates a framer for messages ending with <paramref name="delimiter"/>.</summary>
@@ -34,7 +33,6 @@ public sealed class DelimitedFramer : IFramer
 
         ArgumentOutOfRangeException.ThrowIfNegative(maxFrameLength);
         _delimiter = delimiter.ToArray();
-        _shownDelimiter = Show(delimiter);
         MaxFrameLength = maxFrameLength;
         AcceptUnterminatedFinalFrame = acceptUnterminatedFinalFrame;
         _anyOneByte = anyOneByte;
@@ -206,10 +204,10 @@ public sealed class DelimitedFramer : IFramer
     private FrameTooLargeException NoDelimiter(long seen) => new(
         seen,
         MaxFrameLength,
-        string.Create(CultureInfo.InvariantCulture, $"no delimiter \"{_shownDelimiter}\" within MaxFrameLength ({MaxFrameLength} bytes); {seen} bytes seen"));
+        string.Create(CultureInfo.InvariantCulture, $"no delimiter \"{Show(_delimiter)}\" within MaxFrameLength ({MaxFrameLength} bytes); {seen} bytes seen"));
 
     private ArgumentException ContainsDelimiter() =>
-        new($"the payload contains the delimiter \"{_shownDelimiter}\"; it would arrive as two frames", "payload");
+        new($"the payload contains the delimiter \"{Show(_delimiter)}\"; it would arrive as two frames", "payload");
 
     private static string Show(ReadOnlySpan<byte> bytes)
     {
