@@ -1,4 +1,5 @@
 using System.Buffers;
+using Switchboard.Framing;
 
 namespace Switchboard.Chat;
 
@@ -9,12 +10,18 @@ namespace Switchboard.Chat;
 /// at the limit whatever the peer sends. State survives buffer boundaries. A pure parser: not thread-safe.
 /// The line buffer is rented only while a line is in progress, so thousands of quiet members hold none.
 /// </summary>
+/// <remarks>
+/// Where a line ends and how long it may be are <see cref="DelimitedFramer"/>'s (its line search over the ends CR
+/// and LF); this class adds only telnet's pairs (a CR followed by LF or NUL is one end) and the buffer that carries a
+/// line across reads.
+/// </remarks>
 public sealed class LineSplitter
 {
     private const byte Cr = (byte)'\r';
     private const byte Lf = (byte)'\n';
 
     private readonly int _maxLineBytes;
+    private readonly DelimitedFramer _ends;
     private byte[]? _line;
     private int _length;
     private bool _afterCr;
@@ -25,6 +32,7 @@ public sealed class LineSplitter
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLineBytes, 1);
         _maxLineBytes = maxLineBytes;
+        _ends = DelimitedFramer.AnyOf([Cr, Lf], maxLineBytes);
     }
 
     /// <summary>The longest line returned, in bytes, terminator excluded.</summary>
@@ -54,9 +62,9 @@ public sealed class LineSplitter
             }
 
             var rest = data[i..];
-            var stop = rest.IndexOfAny(Cr, Lf);
+            var stop = _ends.IndexOfEnd(rest);
             var run = stop < 0 ? rest : rest[..stop];
-            Append(run, lines);
+            Append(run, ended: stop >= 0, lines);
             if (stop < 0)
             {
                 return;
@@ -68,14 +76,14 @@ public sealed class LineSplitter
         }
     }
 
-    private void Append(ReadOnlySpan<byte> run, ICollection<SplitLine> lines)
+    private void Append(ReadOnlySpan<byte> run, bool ended, ICollection<SplitLine> lines)
     {
         if (_discarding || run.IsEmpty)
         {
             return;
         }
 
-        if (_length + run.Length > _maxLineBytes)
+        if (_ends.IsTooLong(_length + run.Length, ended))
         {
             _discarding = true;
             ReturnLine();

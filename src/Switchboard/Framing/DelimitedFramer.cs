@@ -13,13 +13,18 @@ namespace Switchboard.Framing;
 public sealed class DelimitedFramer : IFramer
 {
     private readonly byte[] _delimiter;
-    private readonly string _shownDelimiter;
+    private readonly bool _anyOneByte;
 
     /// <summary>Creates a framer for messages ending with <paramref name="delimiter"/>.</summary>
     /// <param name="delimiter">The bytes that end a message; at least one.</param>
     /// <param name="maxFrameLength">The longest payload; defaults to <see cref="FramingLimits.DefaultMaxLineLength"/>.</param>
     /// <param name="acceptUnterminatedFinalFrame">Sets <see cref="AcceptUnterminatedFinalFrame"/>; false by default.</param>
     public DelimitedFramer(ReadOnlySpan<byte> delimiter, int maxFrameLength = FramingLimits.DefaultMaxLineLength, bool acceptUnterminatedFinalFrame = false)
+        : this(delimiter, maxFrameLength, acceptUnterminatedFinalFrame, anyOneByte: false)
+    {
+    }
+
+    private DelimitedFramer(ReadOnlySpan<byte> delimiter, int maxFrameLength, bool acceptUnterminatedFinalFrame, bool anyOneByte)
     {
         if (delimiter.IsEmpty)
         {
@@ -28,9 +33,9 @@ public sealed class DelimitedFramer : IFramer
 
         ArgumentOutOfRangeException.ThrowIfNegative(maxFrameLength);
         _delimiter = delimiter.ToArray();
-        _shownDelimiter = Show(delimiter);
         MaxFrameLength = maxFrameLength;
         AcceptUnterminatedFinalFrame = acceptUnterminatedFinalFrame;
+        _anyOneByte = anyOneByte;
     }
 
     /// <summary>A framer for lines ending in <c>"\n"</c> (the payload keeps a <c>"\r"</c> before it).</summary>
@@ -44,6 +49,14 @@ public sealed class DelimitedFramer : IFramer
     /// <param name="acceptUnterminatedFinalFrame">Sets <see cref="AcceptUnterminatedFinalFrame"/>.</param>
     public static DelimitedFramer CrLf(int maxFrameLength = FramingLimits.DefaultMaxLineLength, bool acceptUnterminatedFinalFrame = false) =>
         new("\r\n"u8, maxFrameLength, acceptUnterminatedFinalFrame);
+
+    /// <summary>
+    /// A framer whose messages end at any one of <paramref name="endings"/> (each a single byte), as the chat's lines
+    /// end at CR or LF. Pairs such as telnet's CR LF and CR NUL are the caller's to fold (the chat's
+    /// <c>LineSplitter</c> does); this framer only finds the next end within the limit.
+    /// </summary>
+    internal static DelimitedFramer AnyOf(ReadOnlySpan<byte> endings, int maxFrameLength) =>
+        new(endings, maxFrameLength, acceptUnterminatedFinalFrame: false, anyOneByte: true);
 
     /// <summary>
     /// Whether bytes after the last delimiter, at the end of the stream, are one more frame (as a text file's last
@@ -61,35 +74,61 @@ public sealed class DelimitedFramer : IFramer
     public int MaxFrameLength { get; }
 
     /// <inheritdoc/>
-    public long MaxEncodedLength => (long)MaxFrameLength + _delimiter.Length;
+    public long MaxEncodedLength => (long)MaxFrameLength + (_anyOneByte ? 1 : _delimiter.Length);
 
     /// <inheritdoc/>
     public bool TryRead(ref ReadOnlySequence<byte> input, out ReadOnlySequence<byte> frame)
     {
+        switch (Scan(input, out frame, out var next))
+        {
+            case LineScan.Found:
+                input = input.Slice(next);
+                return true;
+            case LineScan.TooLong:
+                throw NoDelimiter(frame.Length);
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// The one search for "the next line within the limit" (the framer's own reads, the timestamp service, the
+    /// chat's <c>LineSplitter</c>). Never throws for the peer's bytes, so a service can answer an
+    /// over-long line its own way.
+    /// </summary>
+    /// <param name="input">The bytes received and not yet consumed.</param>
+    /// <param name="frame">
+    /// <see cref="LineScan.Found"/>: the payload, delimiter excluded. <see cref="LineScan.TooLong"/>: the bytes that
+    /// passed the limit (their length is what was seen). Otherwise empty.
+    /// </param>
+    /// <param name="next">After <see cref="LineScan.Found"/>, where the next message starts.</param>
+    internal LineScan Scan(in ReadOnlySequence<byte> input, out ReadOnlySequence<byte> frame, out SequencePosition next)
+    {
         var reader = new SequenceReader<byte>(input);
-        var found = _delimiter.Length == 1
-            ? reader.TryReadTo(out frame, _delimiter[0], advancePastDelimiter: true)
-            : reader.TryReadTo(out frame, _delimiter, advancePastDelimiter: true);
+        var found = _anyOneByte
+            ? reader.TryReadToAny(out frame, _delimiter, advancePastDelimiter: true)
+            : _delimiter.Length == 1
+                ? reader.TryReadTo(out frame, _delimiter[0], advancePastDelimiter: true)
+                : reader.TryReadTo(out frame, _delimiter, advancePastDelimiter: true);
+        next = found ? reader.Position : input.Start;
         if (!found)
         {
-            // A delimiter that starts within the limit must already have begun to arrive.
-            if (input.Length > MaxEncodedLength - 1)
-            {
-                throw NoDelimiter(input.Length);
-            }
-
-            frame = default;
-            return false;
+            frame = IsTooLong(input.Length, ended: false) ? input : default;
+            return frame.IsEmpty ? LineScan.NeedMore : LineScan.TooLong;
         }
 
-        if (frame.Length > MaxFrameLength)
-        {
-            throw NoDelimiter(frame.Length);
-        }
-
-        input = input.Slice(reader.Position);
-        return true;
+        return IsTooLong(frame.Length, ended: true) ? LineScan.TooLong : LineScan.Found;
     }
+
+    /// <summary>Where in <paramref name="data"/> the first delimiter starts, or -1 (span form of <see cref="Scan"/>).</summary>
+    internal int IndexOfEnd(ReadOnlySpan<byte> data) => _anyOneByte ? data.IndexOfAny(_delimiter) : data.IndexOf(_delimiter);
+
+    /// <summary>
+    /// The length rule, in one place: <paramref name="seen"/> payload bytes are too many when
+    /// <paramref name="ended"/> (the delimiter came) and they pass <see cref="MaxFrameLength"/>, or when no delimiter
+    /// has come yet and one starting within the limit would already have begun to arrive.
+    /// </summary>
+    internal bool IsTooLong(long seen, bool ended) => ended ? seen > MaxFrameLength : seen > MaxEncodedLength - 1;
 
     /// <inheritdoc/>
     public bool TryReadAtEnd(ref ReadOnlySequence<byte> input, out ReadOnlySequence<byte> frame)
@@ -100,7 +139,7 @@ public sealed class DelimitedFramer : IFramer
             return false; // nothing left, or leftovers the reader reports as truncated
         }
 
-        if (input.Length > MaxFrameLength)
+        if (IsTooLong(input.Length, ended: true))
         {
             throw NoDelimiter(input.Length);
         }
@@ -115,13 +154,13 @@ public sealed class DelimitedFramer : IFramer
     {
         ArgumentNullException.ThrowIfNull(output);
         CheckLength(payload.Length);
-        if (payload.IndexOf(_delimiter) >= 0)
+        if (IndexOfEnd(payload) >= 0)
         {
             throw ContainsDelimiter();
         }
 
         output.Write(payload);
-        output.Write(_delimiter);
+        output.Write(Ending);
     }
 
     /// <inheritdoc/>
@@ -130,7 +169,10 @@ public sealed class DelimitedFramer : IFramer
         ArgumentNullException.ThrowIfNull(output);
         CheckLength(payload.Length);
         var reader = new SequenceReader<byte>(payload);
-        if (reader.TryReadTo(out ReadOnlySequence<byte> _, _delimiter, advancePastDelimiter: false))
+        var contains = _anyOneByte
+            ? reader.TryAdvanceToAny(_delimiter, advancePastDelimiter: false)
+            : reader.TryReadTo(out ReadOnlySequence<byte> _, _delimiter, advancePastDelimiter: false);
+        if (contains)
         {
             throw ContainsDelimiter();
         }
@@ -140,13 +182,16 @@ public sealed class DelimitedFramer : IFramer
             output.Write(segment.Span);
         }
 
-        output.Write(_delimiter);
+        output.Write(Ending);
     }
 
     /// <inheritdoc/>
     public void Reset()
     {
     }
+
+    // What Write puts after a payload: the delimiter, or under AnyOf the first of the endings.
+    private ReadOnlySpan<byte> Ending => _anyOneByte ? _delimiter.AsSpan(0, 1) : _delimiter;
 
     private void CheckLength(long length)
     {
@@ -159,10 +204,10 @@ public sealed class DelimitedFramer : IFramer
     private FrameTooLargeException NoDelimiter(long seen) => new(
         seen,
         MaxFrameLength,
-        string.Create(CultureInfo.InvariantCulture, $"no delimiter \"{_shownDelimiter}\" within MaxFrameLength ({MaxFrameLength} bytes); {seen} bytes seen"));
+        string.Create(CultureInfo.InvariantCulture, $"no delimiter \"{Show(_delimiter)}\" within MaxFrameLength ({MaxFrameLength} bytes); {seen} bytes seen"));
 
     private ArgumentException ContainsDelimiter() =>
-        new($"the payload contains the delimiter \"{_shownDelimiter}\"; it would arrive as two frames", "payload");
+        new($"the payload contains the delimiter \"{Show(_delimiter)}\"; it would arrive as two frames", "payload");
 
     private static string Show(ReadOnlySpan<byte> bytes)
     {

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.IO.Pipelines;
 using System.Text;
+using Switchboard.Framing;
 using Switchboard.Handlers;
 using Switchboard.Transport;
 
@@ -11,7 +12,9 @@ namespace Switchboard.Services;
 /// The tutorials' timestamp server: each line <c>data</c> comes back as <c>[Mon Nov 23 02:36:04 2026]: data</c>
 /// with the line's own ending, and each UDP datagram the same way. A partial line left without its newline for
 /// <see cref="ServiceOptions.LineFlush"/> is answered as it stands, because the tutorial's client sends no newline
-/// and waits. A line over <see cref="ServiceOptions.MaxLine"/> gets one error line, then the connection closes.
+/// and waits. A line over <see cref="ServiceOptions.MaxLine"/> (newline included) gets one error line, then the
+/// connection closes; so does a partial line that already fills it, since its newline could no longer fit. Lines are
+/// found by <see cref="DelimitedFramer"/>'s line search, the one definition of a line.
 /// </summary>
 /// <remarks>
 /// A line must reach its newline within <see cref="ServiceOptions.LineTimeout"/> of its first byte, and the first
@@ -21,6 +24,9 @@ namespace Switchboard.Services;
 /// </remarks>
 public sealed class TimestampService(ServiceOptions options) : IStreamHandler, IDatagramHandler
 {
+    // MaxLine counts the newline; the framer's limit is the payload without it.
+    private readonly DelimitedFramer _lines = DelimitedFramer.NewLine(Math.Max(0, options.MaxLine - 1));
+
     /// <summary>The <c>[time]: </c> prefix for now, in the format of Python's <c>time.ctime()</c>.</summary>
     public byte[] CurrentPrefix()
     {
@@ -40,27 +46,23 @@ public sealed class TimestampService(ServiceOptions options) : IStreamHandler, I
         {
             var result = await input.ReadAsync(cancellationToken);
             var buffer = result.Buffer;
-            while (TryReadLine(ref buffer, out var line))
+            LineScan scan;
+            while ((scan = _lines.Scan(buffer, out _, out var next)) == LineScan.Found)
             {
-                if (line.Length > options.MaxLine)
-                {
-                    await RefuseLongLineAsync(connection, cancellationToken);
-                    return;
-                }
-
                 connection.EndMessage();
-                Answer(output, line);
+                Answer(output, buffer.Slice(0, next)); // the line keeps its own ending
+                buffer = buffer.Slice(next);
+            }
+
+            if (scan == LineScan.TooLong)
+            {
+                await RefuseLongLineAsync(connection, cancellationToken);
+                return;
             }
 
             if (!buffer.IsEmpty)
             {
                 connection.BeginMessage(options.LineTimeout); // keeps the start of a line already under way
-            }
-
-            if (buffer.Length > options.MaxLine)
-            {
-                await RefuseLongLineAsync(connection, cancellationToken);
-                return;
             }
 
             if (result.IsCompleted)
@@ -94,21 +96,6 @@ public sealed class TimestampService(ServiceOptions options) : IStreamHandler, I
         prefix.CopyTo(reply, 0);
         datagram.Payload.Span.CopyTo(reply.AsSpan(prefix.Length));
         await datagram.ReplyAsync(reply, cancellationToken);
-    }
-
-    private static bool TryReadLine(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> line)
-    {
-        var newline = buffer.PositionOf((byte)'\n');
-        if (newline is null)
-        {
-            line = default;
-            return false;
-        }
-
-        var end = buffer.GetPosition(1, newline.Value);
-        line = buffer.Slice(0, end);
-        buffer = buffer.Slice(end);
-        return true;
     }
 
     private void Answer(PipeWriter output, in ReadOnlySequence<byte> line)
