@@ -80,8 +80,8 @@ internal static class ServeCommand
                 LineFlush = Duration(parse.GetValue(lineFlush)!, "--line-flush"),
                 LineTimeout = Duration(parse.GetValue(lineTimeout)!, "--line-timeout") is { } limit && limit > TimeSpan.Zero ? limit : Timeout.InfiniteTimeSpan,
             };
-            chat.Apply(parse, serviceOptions, maxLine);
-            var definition = ServiceCatalog.Create(parse.GetValue(service)!, serviceOptions)!;
+            var chatOptions = chat.Read(parse, serviceOptions, maxLine);
+            var definition = ServiceCatalog.Create(parse.GetValue(service)!, serviceOptions, chatOptions)!;
             var options = new ServerOptions
             {
                 Model = Enum.Parse<ConcurrencyModel>(parse.GetValue(model)!, ignoreCase: true),
@@ -110,7 +110,7 @@ internal static class ServeCommand
 
             if (definition.Name == "chat")
             {
-                ChatServeOptions.AdjustServer(parse, serviceOptions, options, maxConnections);
+                ChatServeOptions.AdjustServer(parse, chatOptions, options, maxConnections);
             }
 
             var endpoints = parse.GetValue(listen) is { Length: > 0 } given
