@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Switchboard.Cli.Hosting;
 using Switchboard.Cli.Parsing;
@@ -122,7 +123,7 @@ internal static class ServeCommand
             }
             foreach (var endpoint in endpoints)
             {
-                options.Listen.Add(endpoint);
+                options.Listen.Add(await WithAddressAsync(endpoint, cancellationToken));
             }
 
             var level = LogLevelParser.Parse(parse.GetValue(logLevel)!, "--log-level");
@@ -146,6 +147,24 @@ internal static class ServeCommand
         Console.Out.Flush();
         await server.RunAsync(stop.Token);
         return ExitCodes.Success;
+    }
+
+    /// <summary>A host name is looked up here, without blocking, since the server binds addresses only.</summary>
+    private static async Task<EndpointUri> WithAddressAsync(EndpointUri endpoint, CancellationToken cancellationToken)
+    {
+        if (!endpoint.NeedsLookup)
+        {
+            return endpoint;
+        }
+
+        try
+        {
+            return EndpointUri.FromEndPoint(endpoint.Kind, await endpoint.ToEndPointAsync(cancellationToken));
+        }
+        catch (SocketException e)
+        {
+            throw new ListenerBindException($"cannot listen on {endpoint}: host '{endpoint.Host}' not found ({e.Message})", e);
+        }
     }
 
     private static string DescribeService(string name)
