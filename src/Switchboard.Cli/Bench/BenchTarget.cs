@@ -26,7 +26,7 @@ internal sealed class BenchTarget
     public bool IsTcp => Uri.Kind == TransportKind.Tcp;
 
     /// <summary>Parses and resolves <paramref name="text"/>, applying the loopback rule.</summary>
-    public static BenchTarget Resolve(string text, bool allowRemote, bool tcpOnly = false)
+    public static async Task<BenchTarget> ResolveAsync(string text, bool allowRemote, bool tcpOnly = false, CancellationToken cancellationToken = default)
     {
         var uri = EndpointUri.Parse(text);
         if (uri.Kind is not (TransportKind.Tcp or TransportKind.Unix) || (tcpOnly && uri.Kind != TransportKind.Tcp))
@@ -41,7 +41,7 @@ internal sealed class BenchTarget
             throw new UsageException($"'{text}': name the server's port (port 0 is for listening)");
         }
 
-        var endPoint = uri.ToEndPoint();
+        var endPoint = await uri.ToEndPointAsync(cancellationToken);
         if (endPoint is IPEndPoint ip && !IsLoopback(ip.Address) && !allowRemote)
         {
             throw new UsageException(

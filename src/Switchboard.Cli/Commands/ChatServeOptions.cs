@@ -55,10 +55,10 @@ internal sealed class ChatServeOptions
 
     public IEnumerable<Option> All => [MaxMembers, MaxLineRate, LineBurst, MaxQueueBytes, MaxQueueMessages, NickTimeout];
 
-    /// <summary>Fills <see cref="ServiceOptions.Chat"/>; the chat's line limit is 4 KiB unless --max-line is given.</summary>
-    public void Apply(ParseResult parse, ServiceOptions options, Option<int> maxLine)
+    /// <summary>The chat's options from its flags; the chat's line limit is 4 KiB unless --max-line is given.</summary>
+    public ChatOptions Read(ParseResult parse, ServiceOptions options, Option<int> maxLine)
     {
-        options.Chat = new ChatOptions
+        return new ChatOptions
         {
             MaxMembers = Positive(parse.GetValue(MaxMembers), "--max-members", OptionValues.LargestCount - FullNoticeHeadroom),
             MaxLineRate = NonNegative(parse.GetValue(MaxLineRate), "--max-line-rate"),
@@ -71,11 +71,11 @@ internal sealed class ChatServeOptions
     }
 
     /// <summary>For chat, the connection limit follows --max-members (plus room to say "full") unless given.</summary>
-    public static void AdjustServer(ParseResult parse, ServiceOptions service, ServerOptions server, Option<int> maxConnections)
+    public static void AdjustServer(ParseResult parse, ChatOptions chat, ServerOptions server, Option<int> maxConnections)
     {
         if (!IsGiven(parse, maxConnections))
         {
-            server.MaxConnections = service.Chat.MaxMembers + FullNoticeHeadroom;
+            server.MaxConnections = chat.MaxMembers + FullNoticeHeadroom;
         }
     }
 

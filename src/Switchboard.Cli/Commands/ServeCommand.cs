@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Switchboard.Cli.Hosting;
 using Switchboard.Cli.Parsing;
@@ -80,8 +81,8 @@ internal static class ServeCommand
                 LineFlush = Duration(parse.GetValue(lineFlush)!, "--line-flush"),
                 LineTimeout = Duration(parse.GetValue(lineTimeout)!, "--line-timeout") is { } limit && limit > TimeSpan.Zero ? limit : Timeout.InfiniteTimeSpan,
             };
-            chat.Apply(parse, serviceOptions, maxLine);
-            var definition = ServiceCatalog.Create(parse.GetValue(service)!, serviceOptions)!;
+            var chatOptions = chat.Read(parse, serviceOptions, maxLine);
+            var definition = ServiceCatalog.Create(parse.GetValue(service)!, serviceOptions, chatOptions)!;
             var options = new ServerOptions
             {
                 Model = Enum.Parse<ConcurrencyModel>(parse.GetValue(model)!, ignoreCase: true),
@@ -110,7 +111,7 @@ internal static class ServeCommand
 
             if (definition.Name == "chat")
             {
-                ChatServeOptions.AdjustServer(parse, serviceOptions, options, maxConnections);
+                ChatServeOptions.AdjustServer(parse, chatOptions, options, maxConnections);
             }
 
             var endpoints = parse.GetValue(listen) is { Length: > 0 } given
@@ -122,7 +123,7 @@ internal static class ServeCommand
             }
             foreach (var endpoint in endpoints)
             {
-                options.Listen.Add(endpoint);
+                options.Listen.Add(await WithAddressAsync(endpoint, cancellationToken));
             }
 
             var level = LogLevelParser.Parse(parse.GetValue(logLevel)!, "--log-level");
@@ -146,6 +147,24 @@ internal static class ServeCommand
         Console.Out.Flush();
         await server.RunAsync(stop.Token);
         return ExitCodes.Success;
+    }
+
+    /// <summary>A host name is looked up here, without blocking, since the server binds addresses only.</summary>
+    private static async Task<EndpointUri> WithAddressAsync(EndpointUri endpoint, CancellationToken cancellationToken)
+    {
+        if (!endpoint.NeedsLookup)
+        {
+            return endpoint;
+        }
+
+        try
+        {
+            return EndpointUri.FromEndPoint(endpoint.Kind, await endpoint.ToEndPointAsync(cancellationToken));
+        }
+        catch (SocketException e)
+        {
+            throw new ListenerBindException($"cannot listen on {endpoint}: host '{endpoint.Host}' not found ({e.Message})", e);
+        }
     }
 
     private static string DescribeService(string name)

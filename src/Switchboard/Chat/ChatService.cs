@@ -24,14 +24,16 @@ public sealed class ChatService : IStreamHandler, IDisposable
     }
 
     /// <summary>
-    /// Creates the chat with <see cref="ServiceOptions.Chat"/>, the line timeout of <see cref="ServiceOptions.LineTimeout"/>
-    /// and the clock of <see cref="ServiceOptions.TimeProvider"/> (what <c>switchboard serve chat</c> uses).
+    /// Creates the chat with <paramref name="options"/>, the line timeout of <see cref="ServiceOptions.LineTimeout"/>
+    /// and the clock of <see cref="ServiceOptions.TimeProvider"/> from <paramref name="services"/> (what
+    /// <c>switchboard serve chat</c> uses).
     /// </summary>
-    public ChatService(ServiceOptions options, IChatHub? hub = null)
-        : this((options ?? throw new ArgumentNullException(nameof(options))).Chat, hub)
+    public ChatService(ChatOptions options, ServiceOptions services, IChatHub? hub = null)
+        : this(options ?? throw new ArgumentNullException(nameof(options)), hub)
     {
-        LineTimeout = options.LineTimeout;
-        TimeProvider = options.TimeProvider;
+        ArgumentNullException.ThrowIfNull(services);
+        LineTimeout = services.LineTimeout;
+        TimeProvider = services.TimeProvider;
     }
 
     /// <summary>

@@ -120,33 +120,58 @@ public sealed record EndpointUri
     }
 
     /// <summary>
-    /// The .NET <see cref="EndPoint"/> for binding or connecting. Host names other than <c>localhost</c> are
-    /// resolved (first address returned by the resolver); IP literals are used as they are.
+    /// True when <see cref="Host"/> is a name other than <c>localhost</c>, so its address takes a DNS lookup
+    /// (<see cref="ToEndPointAsync"/>); false for Unix paths, IP literals and <c>localhost</c>.
+    /// </summary>
+    public bool NeedsLookup => !Kind.IsUnix()
+        && !IPAddress.TryParse(Host, out _)
+        && !string.Equals(Host, "localhost", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The .NET <see cref="EndPoint"/> for binding or connecting, without a DNS lookup: a Unix path, an IP literal as
+    /// it is, or <c>localhost</c> as 127.0.0.1. A host name that needs a lookup (<see cref="NeedsLookup"/>) throws
+    /// <see cref="InvalidOperationException"/>; use <see cref="ToEndPointAsync"/> for those, so no caller blocks on DNS.
     /// </summary>
     public EndPoint ToEndPoint()
     {
-        if (Kind.IsUnix())
+        if (NeedsLookup)
         {
-            return IsAbstract ? new UnixDomainSocketEndPoint("\0" + Path![1..]) : new UnixDomainSocketEndPoint(Path!);
+            throw new InvalidOperationException(
+                $"{this}: '{Host}' is a host name, which needs a DNS lookup; use ToEndPointAsync, or an IP address or localhost");
         }
 
-        if (IPAddress.TryParse(Host, out var literal))
+        return LiteralEndPoint();
+    }
+
+    /// <summary>
+    /// The .NET <see cref="EndPoint"/> for binding or connecting. A host name other than <c>localhost</c> is looked
+    /// up without blocking (the first address the resolver returns); anything else completes at once, as
+    /// <see cref="ToEndPoint"/>. A name that is not found throws <see cref="SocketException"/> (host not found).
+    /// </summary>
+    public async ValueTask<EndPoint> ToEndPointAsync(CancellationToken cancellationToken = default)
+    {
+        if (!NeedsLookup)
         {
-            return new IPEndPoint(literal, Port);
+            return LiteralEndPoint();
         }
 
-        if (string.Equals(Host, "localhost", StringComparison.OrdinalIgnoreCase))
-        {
-            return new IPEndPoint(IPAddress.Loopback, Port);
-        }
-
-        var addresses = Dns.GetHostAddresses(Host!);
+        var addresses = await Dns.GetHostAddressesAsync(Host!, cancellationToken).ConfigureAwait(false);
         if (addresses.Length == 0)
         {
             throw new SocketException((int)SocketError.HostNotFound);
         }
 
         return new IPEndPoint(addresses[0], Port);
+    }
+
+    private EndPoint LiteralEndPoint()
+    {
+        if (Kind.IsUnix())
+        {
+            return IsAbstract ? new UnixDomainSocketEndPoint("\0" + Path![1..]) : new UnixDomainSocketEndPoint(Path!);
+        }
+
+        return IPAddress.TryParse(Host, out var literal) ? new IPEndPoint(literal, Port) : new IPEndPoint(IPAddress.Loopback, Port);
     }
 
     /// <summary>The canonical URI text: <c>tcp://127.0.0.1:7</c>, <c>udp://[::1]:7</c>, <c>unix:///tmp/x.sock</c>.</summary>

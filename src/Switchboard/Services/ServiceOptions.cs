@@ -1,5 +1,3 @@
-using Switchboard.Chat;
-
 namespace Switchboard.Services;
 
 /// <summary>Settings the classic services share.</summary>
@@ -25,9 +23,6 @@ public sealed class ServiceOptions
     /// <see cref="Timeout.InfiniteTimeSpan"/> turns it off.
     /// </summary>
     public TimeSpan LineTimeout { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>The chat server's limits (<c>serve chat</c>).</summary>
-    public ChatOptions Chat { get; set; } = new();
 
     /// <summary>The clock for daytime, time and timestamp. Defaults to the system clock.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

@@ -29,6 +29,9 @@ public sealed class Server : IAsyncDisposable
     private Timer? _heartbeat;
     private Task? _stopping;
 
+    // Completed when a caller's stop token fires: the drain ends there, whatever time it had left.
+    private readonly TaskCompletionSource _drainCut = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>Creates a server; nothing is bound until <see cref="Start"/>.</summary>
     /// <param name="options">Endpoints, model and limits. Read at <see cref="Start"/>.</param>
     /// <param name="streamHandler">Serves tcp and unix connections; required when such an endpoint is listed.</param>
@@ -124,12 +127,22 @@ public sealed class Server : IAsyncDisposable
     /// <see cref="ServerOptions.DrainTimeout"/>, then aborts the rest. Safe to call more than once and from any
     /// thread — but not from a handler running under the sequential model, which would wait for itself.
     /// </summary>
-    public Task StopAsync()
+    /// <param name="cancellationToken">
+    /// Ends the graceful part: once it fires, the drain stops at once and the connections still open are aborted
+    /// (reason <see cref="CloseReason.Drain"/>), as when <see cref="ServerOptions.DrainTimeout"/> runs out. The
+    /// returned task still completes normally when the server has stopped; it does not throw
+    /// <see cref="OperationCanceledException"/>. Any caller's token cuts the one shared stop short.
+    /// </param>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
     {
+        Task stopping;
         lock (_stateLock)
         {
-            return _stopping ??= _core is null ? Task.CompletedTask : StopCoreAsync();
+            stopping = _stopping ??= _core is null ? Task.CompletedTask : StopCoreAsync();
         }
+
+        using var cut = cancellationToken.Register(static state => ((TaskCompletionSource)state!).TrySetResult(), _drainCut);
+        await stopping.ConfigureAwait(false);
     }
 
     /// <summary>Starts (if not yet started), serves until <paramref name="stoppingToken"/> fires, then stops gracefully.</summary>
@@ -148,7 +161,8 @@ public sealed class Server : IAsyncDisposable
         {
         }
 
-        await StopAsync().ConfigureAwait(false);
+        // The stopping token has fired by now; passing it on would skip the drain it asks for.
+        await StopAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -232,10 +246,20 @@ public sealed class Server : IAsyncDisposable
             ServerLog.Draining(_logger, core.ActiveConnections, _options.DrainTimeout.TotalSeconds);
         }
 
-        await Task.WhenAny(core.Drained, Task.Delay(_options.DrainTimeout)).ConfigureAwait(false);
+        using var drainTimer = new CancellationTokenSource();
+        await Task.WhenAny(core.Drained, Task.Delay(_options.DrainTimeout, drainTimer.Token), _drainCut.Task).ConfigureAwait(false);
+        await drainTimer.CancelAsync().ConfigureAwait(false); // a 10-minute drain cut short leaves no timer behind
         if (!core.Drained.IsCompleted)
         {
-            ServerLog.DrainExpired(_logger, core.ActiveConnections);
+            if (_drainCut.Task.IsCompleted)
+            {
+                ServerLog.DrainCut(_logger, core.ActiveConnections);
+            }
+            else
+            {
+                ServerLog.DrainExpired(_logger, core.ActiveConnections);
+            }
+
             foreach (var connection in core.LiveConnections)
             {
                 connection.Abort(CloseReason.Drain);

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Switchboard.Endpoints;
 using Switchboard.Transport;
 
@@ -100,6 +101,14 @@ public sealed class ServerOptions
     /// from this host. A local client that sends 300 lines gets 300 replies.
     /// </summary>
     public bool DatagramReplyLimitLoopback { get; set; }
+
+    /// <summary>
+    /// Where the server's <c>Switchboard</c> meter comes from (the .NET convention: pass the host's
+    /// <see cref="IMeterFactory"/>, e.g. from dependency injection). The factory owns the meter and disposes it.
+    /// Defaults to null: the server makes a meter of its own, disposed when it stops, which
+    /// <c>dotnet-counters monitor --counters Switchboard</c> reads all the same.
+    /// </summary>
+    public IMeterFactory? MeterFactory { get; set; }
 
     /// <summary>A name for logs and the <c>switchboard.service</c> metric attribute, e.g. <c>echo</c>.</summary>
     public string ServiceName { get; set; } = "switchboard";

@@ -11,21 +11,21 @@ public static class ListenerFactory
     /// <summary>
     /// Binds <paramref name="endpoint"/>. A wildcard <c>[::]</c> listens dual-stack. A stale Unix socket file (nothing
     /// accepts on it) is replaced; a live one, or a file that is not a socket, is an error.
-    /// Throws <see cref="ListenerBindException"/> with a one-line message naming the endpoint.
+    /// Throws <see cref="ListenerBindException"/> with a one-line message naming the endpoint. Binding never looks a
+    /// name up: the host is an IP address or <c>localhost</c>; resolve any other name first
+    /// (<see cref="EndpointUri.ToEndPointAsync"/>), or it is refused.
     /// </summary>
     public static Listener Bind(EndpointUri endpoint, TransportOptions options)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(options);
-        EndPoint target;
-        try
+        if (endpoint.NeedsLookup)
         {
-            target = endpoint.ToEndPoint();
+            throw new ListenerBindException(
+                $"cannot listen on {endpoint}: '{endpoint.Host}' is a host name; resolve it first, or listen on an IP address or localhost");
         }
-        catch (SocketException e)
-        {
-            throw new ListenerBindException($"cannot listen on {endpoint}: host '{endpoint.Host}' not found ({e.Message})", e);
-        }
+
+        var target = endpoint.ToEndPoint();
 
         if (endpoint.Kind.IsUnix() && !endpoint.IsAbstract)
         {

@@ -360,7 +360,7 @@ public sealed class ChatServerTests
             Assert.Equal("*** 2 in lobby:", await alice.ReadReplyAsync());
             Assert.Equal("***   alice, bob", await alice.ReadReplyAsync());
 
-            var stopping = server.Server.StopAsync();
+            var stopping = server.Server.StopAsync(TestContext.Current.CancellationToken);
             Assert.Contains("*** Server is going down. Bye.", await alice.ReadToEndAsync());
             Assert.Contains("*** Server is going down. Bye.", await bob.ReadToEndAsync());
             await stopping;

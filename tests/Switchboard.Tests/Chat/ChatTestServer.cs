@@ -23,13 +23,13 @@ public sealed class ChatTestServer : IAsyncDisposable
 
     public static ChatTestServer Start(ChatOptions? options = null, ConcurrencyModel model = ConcurrencyModel.Async, Action<ServerOptions>? configure = null, TimeSpan? lineTimeout = null)
     {
-        var services = new ServiceOptions { Chat = options ?? new ChatOptions() };
+        var services = new ServiceOptions();
         if (lineTimeout is { } timeout)
         {
             services.LineTimeout = timeout;
         }
 
-        var service = new ChatService(services);
+        var service = new ChatService(options ?? new ChatOptions(), services);
         var server = TestServer.Start(service, model, EndpointUri.Parse("tcp://127.0.0.1:0"), configure);
         return new ChatTestServer(service, server);
     }

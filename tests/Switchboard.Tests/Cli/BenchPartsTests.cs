@@ -51,23 +51,23 @@ public sealed class BenchPartsTests
     [InlineData("tcp://[::ffff:127.0.0.1]:7")]
     [InlineData("tcp://localhost:7")]
     [InlineData("unix:///tmp/x.sock")]
-    public void LoopbackAndUnixTargetsNeedNoPermission(string uri) =>
-        Assert.NotNull(BenchTarget.Resolve(uri, allowRemote: false));
+    public async Task LoopbackAndUnixTargetsNeedNoPermission(string uri) =>
+        Assert.NotNull(await BenchTarget.ResolveAsync(uri, allowRemote: false, cancellationToken: TestContext.Current.CancellationToken));
 
     [Theory(Timeout = TestTimeouts.Exchange)]
     [InlineData("tcp://10.0.0.1:7")]
     [InlineData("tcp://[2001:db8::1]:7")]
     [InlineData("tcp://0.0.0.0:7")]
-    public void AnyOtherAddressIsRefusedUnlessAllowed(string uri)
+    public async Task AnyOtherAddressIsRefusedUnlessAllowed(string uri)
     {
-        var refusal = Assert.Throws<UsageException>(() => BenchTarget.Resolve(uri, allowRemote: false));
+        var refusal = await Assert.ThrowsAsync<UsageException>(() => BenchTarget.ResolveAsync(uri, allowRemote: false, cancellationToken: TestContext.Current.CancellationToken));
         Assert.Contains("--allow-remote", refusal.Message);
-        Assert.IsType<IPEndPoint>(BenchTarget.Resolve(uri, allowRemote: true).EndPoint);
+        Assert.IsType<IPEndPoint>((await BenchTarget.ResolveAsync(uri, allowRemote: true, cancellationToken: TestContext.Current.CancellationToken)).EndPoint);
     }
 
     [Theory(Timeout = TestTimeouts.Exchange)]
     [InlineData("udp://127.0.0.1:7")]
     [InlineData("tcp://127.0.0.1:0")]
-    public void DatagramTargetsAndPortZeroAreUsageErrors(string uri) =>
-        Assert.Throws<UsageException>(() => BenchTarget.Resolve(uri, allowRemote: false));
+    public async Task DatagramTargetsAndPortZeroAreUsageErrors(string uri) =>
+        await Assert.ThrowsAsync<UsageException>(() => BenchTarget.ResolveAsync(uri, allowRemote: false, cancellationToken: TestContext.Current.CancellationToken));
 }

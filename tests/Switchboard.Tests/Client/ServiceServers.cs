@@ -1,3 +1,4 @@
+using Switchboard.Cli.Commands;
 using Switchboard.Endpoints;
 using Switchboard.Services;
 using Switchboard.Serving;

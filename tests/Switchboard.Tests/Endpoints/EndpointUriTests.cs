@@ -78,4 +78,32 @@ public sealed class EndpointUriTests
         Assert.Equal("[::1]:5000", EndpointText.Format(new IPEndPoint(IPAddress.IPv6Loopback, 5000)));
         Assert.Equal("tcp://127.0.0.1:5000", EndpointUri.FromEndPoint(TransportKind.Tcp, mapped).ToString());
     }
+
+    [Fact(Timeout = 5_000)]
+    public void ToEndPointRefusesAHostNameRatherThanBlockOnDns()
+    {
+        var endpoint = EndpointUri.Parse("tcp://no-such-host.invalid:7");
+        Assert.True(endpoint.NeedsLookup);
+        var error = Assert.Throws<InvalidOperationException>(endpoint.ToEndPoint);
+        Assert.Contains("ToEndPointAsync", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory(Timeout = 5_000)]
+    [InlineData("tcp://localhost:9", "127.0.0.1")]
+    [InlineData("udp://[::1]:9", "::1")]
+    [InlineData("tcp://10.1.2.3:9", "10.1.2.3")]
+    public async Task LiteralsAndLocalhostNeedNoLookupEitherWay(string text, string address)
+    {
+        var endpoint = EndpointUri.Parse(text);
+        Assert.False(endpoint.NeedsLookup);
+        Assert.Equal(new IPEndPoint(IPAddress.Parse(address), 9), endpoint.ToEndPoint());
+        Assert.Equal(new IPEndPoint(IPAddress.Parse(address), 9), await endpoint.ToEndPointAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task ToEndPointAsyncLooksAHostNameUp()
+    {
+        var missing = EndpointUri.Parse("tcp://no-such-host.invalid:7");
+        await Assert.ThrowsAsync<SocketException>(async () => await missing.ToEndPointAsync(TestContext.Current.CancellationToken));
+    }
 }

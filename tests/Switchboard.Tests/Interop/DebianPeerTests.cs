@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Switchboard.Cli.Commands;
 using Switchboard.Endpoints;
 using Switchboard.Services;
 using Switchboard.Serving;

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
+using Switchboard.Cli.Commands;
 using Switchboard.Endpoints;
 using Switchboard.Services;
 using Switchboard.Serving;

@@ -27,7 +27,7 @@ public sealed class LoopShutdownTests : IDisposable
         using var client = await TestClient.ConnectAsync(server.Listeners[0].Endpoint);
         await handler.Started.Task.WaitAsync(TestTimeouts.Io, TestContext.Current.CancellationToken);
 
-        await server.StopAsync().WaitAsync(TestTimeouts.Io, TestContext.Current.CancellationToken);
+        await server.StopAsync(TestContext.Current.CancellationToken).WaitAsync(TestTimeouts.Io, TestContext.Current.CancellationToken);
         handler.Release.SetResult();
 
         var error = await handler.Ended.Task.WaitAsync(TestTimeouts.Io, TestContext.Current.CancellationToken);

@@ -11,18 +11,27 @@ namespace Switchboard.Tests.Serving;
 public sealed class ServerMetricsTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
+    private readonly TestMeterFactory _meters = new();
 
-    public void Dispose() => _dir.Dispose();
+    public void Dispose()
+    {
+        _meters.Dispose();
+        _dir.Dispose();
+    }
 
     [Theory(Timeout = TestTimeouts.Exchange)]
     [MemberData(nameof(TestServer.AllModels), MemberType = typeof(TestServer))]
     public async Task StreamConnectionsAreCountedAcceptedActiveClosedByReasonAndTheirBytes(ConcurrencyModel model)
     {
-        await using var server = TestServer.Start(new EchoService(), model, TestServer.Ephemeral(TransportKind.Tcp, _dir), o => o.ServiceName = "echo");
-        using var accepted = Collect(server, "switchboard.connections.accepted");
-        using var active = Collect(server, "switchboard.active_connections");
-        using var closed = Collect(server, "switchboard.connections.closed");
-        using var bytes = Collect(server, "switchboard.connection.io");
+        await using var server = TestServer.Start(new EchoService(), model, TestServer.Ephemeral(TransportKind.Tcp, _dir), o =>
+        {
+            o.ServiceName = "echo";
+            o.MeterFactory = _meters;
+        });
+        using var accepted = Collect("switchboard.connections.accepted");
+        using var active = Collect("switchboard.active_connections");
+        using var closed = Collect("switchboard.connections.closed");
+        using var bytes = Collect("switchboard.connection.io");
         var endpoint = server.Listeners[0].Endpoint;
 
         using (var client = await TestClient.ConnectAsync(endpoint))
@@ -54,8 +63,8 @@ public sealed class ServerMetricsTests : IDisposable
     [MemberData(nameof(TestServer.AllModels), MemberType = typeof(TestServer))]
     public async Task DatagramsAreCountedInAndOut(ConcurrencyModel model)
     {
-        await using var server = TestServer.Start(new EchoService(), model, TestServer.Ephemeral(TransportKind.Udp, _dir));
-        using var datagrams = Collect(server, "switchboard.datagrams");
+        await using var server = TestServer.Start(new EchoService(), model, TestServer.Ephemeral(TransportKind.Udp, _dir), o => o.MeterFactory = _meters);
+        using var datagrams = Collect("switchboard.datagrams");
         using var client = TestClient.DatagramFor(server.Listeners[0].Endpoint, _dir);
         for (var i = 0; i < 3; i++)
         {
@@ -67,13 +76,13 @@ public sealed class ServerMetricsTests : IDisposable
     }
 
     [Fact(Timeout = TestTimeouts.Exchange)]
-    public async Task TheMeterIsNamedSwitchboardForDotnetCounters()
+    public async Task TheMeterComesFromTheGivenFactoryNamedSwitchboardForDotnetCounters()
     {
-        await using var server = TestServer.Start(new EchoService(), ConcurrencyModel.Async, TestServer.Ephemeral(TransportKind.Tcp, _dir));
-        Assert.Equal("Switchboard", server.Meter!.Name);
+        await using var server = TestServer.Start(new EchoService(), ConcurrencyModel.Async, TestServer.Ephemeral(TransportKind.Tcp, _dir), o => o.MeterFactory = _meters);
+        Assert.Equal("Switchboard", Assert.Single(_meters.Meters).Name);
     }
 
-    private static MetricCollector<long> Collect(Server server, string instrument) => new(server.Meter!, instrument);
+    private MetricCollector<long> Collect(string instrument) => new(Assert.Single(_meters.Meters), instrument);
 
     private static long Sum(MetricCollector<long> collector) => collector.GetMeasurementSnapshot().Sum(m => m.Value);
 

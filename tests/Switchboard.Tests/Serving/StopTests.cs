@@ -26,7 +26,7 @@ public sealed class StopTests : IDisposable
         await client.ReadExactlyAsync(1);
 
         var watch = Stopwatch.StartNew();
-        await server.StopAsync();
+        await server.StopAsync(TestContext.Current.CancellationToken);
         Assert.InRange(watch.Elapsed, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(8));
         Assert.Equal("drain", Assert.Single(closed.GetMeasurementSnapshot()).Tags["error.type"]);
         Assert.Equal(0, server.ActiveConnections);
@@ -42,7 +42,7 @@ public sealed class StopTests : IDisposable
         await client.SendAllAsync("before"u8.ToArray());
         await client.ReadExactlyAsync(6);
 
-        var stopping = server.StopAsync();
+        var stopping = server.StopAsync(TestContext.Current.CancellationToken);
         await Task.Delay(200, TestContext.Current.CancellationToken);
         Assert.False(stopping.IsCompleted, "the stop did not wait for the live connection");
         await client.SendAllAsync("during"u8.ToArray());
@@ -52,5 +52,37 @@ public sealed class StopTests : IDisposable
 
         await stopping.WaitAsync(TestTimeouts.Io, TestContext.Current.CancellationToken);
         Assert.Equal("peer_closed", Assert.Single(closed.GetMeasurementSnapshot()).Tags["error.type"]);
+    }
+
+    [Theory(Timeout = TestTimeouts.Exchange)]
+    [MemberData(nameof(TestServer.AllModels), MemberType = typeof(TestServer))]
+    public async Task CancellingTheStopTokenCutsTheDrainShortAndAbortsTheRest(ConcurrencyModel model)
+    {
+        await using var server = TestServer.Start(new EchoService(), model, TestServer.Ephemeral(TransportKind.Tcp, _dir), o => o.DrainTimeout = TimeSpan.FromMinutes(10));
+        using var closed = new MetricCollector<long>(server.Meter!, "switchboard.connections.closed");
+        using var client = await TestClient.ConnectAsync(server.Listeners[0].Endpoint);
+        await client.SendAllAsync("x"u8.ToArray());
+        await client.ReadExactlyAsync(1);
+
+        using var cut = new CancellationTokenSource();
+        var stopping = server.StopAsync(cut.Token);
+        Assert.False(stopping.IsCompleted, "the stop did not wait for the live connection");
+        cut.Cancel();
+
+        await stopping.WaitAsync(TestTimeouts.Io, TestContext.Current.CancellationToken);
+        Assert.Equal("drain", Assert.Single(closed.GetMeasurementSnapshot()).Tags["error.type"]);
+        Assert.Equal(0, server.ActiveConnections);
+    }
+
+    [Fact(Timeout = TestTimeouts.Exchange)]
+    public async Task AStopWithAnAlreadyCancelledTokenAbortsAtOnce()
+    {
+        await using var server = TestServer.Start(new EchoService(), ConcurrencyModel.Async, TestServer.Ephemeral(TransportKind.Tcp, _dir), o => o.DrainTimeout = TimeSpan.FromMinutes(10));
+        using var client = await TestClient.ConnectAsync(server.Listeners[0].Endpoint);
+        await client.SendAllAsync("x"u8.ToArray());
+        await client.ReadExactlyAsync(1);
+
+        await server.StopAsync(new CancellationToken(canceled: true)).WaitAsync(TestTimeouts.Io, TestContext.Current.CancellationToken);
+        Assert.Equal(0, server.ActiveConnections);
     }
 }

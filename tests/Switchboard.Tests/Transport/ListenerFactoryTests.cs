@@ -21,6 +21,20 @@ public sealed class ListenerFactoryTests
     }
 
     [Fact(Timeout = TestTimeouts.Exchange)]
+    public void BindingAHostNameIsRefusedWithoutADnsLookup()
+    {
+        var error = Assert.Throws<ListenerBindException>(() => ListenerFactory.Bind(EndpointUri.Parse("tcp://no-such-host.invalid:0"), new TransportOptions()));
+        Assert.StartsWith("cannot listen on tcp://no-such-host.invalid:0: 'no-such-host.invalid' is a host name", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = TestTimeouts.Exchange)]
+    public void LocalhostStillBindsTheLoopbackAddress()
+    {
+        using var listener = ListenerFactory.Bind(EndpointUri.Parse("tcp://localhost:0"), new TransportOptions());
+        Assert.Equal("127.0.0.1", listener.Endpoint.Host);
+    }
+
+    [Fact(Timeout = TestTimeouts.Exchange)]
     public void ATcpListenerOnAPortAnotherProgramHoldsIsRefused()
     {
         using var other = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

@@ -34,7 +34,7 @@ internal static class ChatBenchCommand
             }
 
             var options = new ChatLoadOptions(
-                BenchTarget.Resolve(parse.GetValue(target)!, parse.GetValue(allowRemote), tcpOnly: false),
+                await BenchTarget.ResolveAsync(parse.GetValue(target)!, parse.GetValue(allowRemote), tcpOnly: false),
                 memberCount,
                 senderCount,
                 BenchOptions.NonNegative(parse.GetValue(rate), "--rate"),

@@ -22,7 +22,7 @@ internal static class ConnectionsBenchCommand
         command.SetAction((parse, _) => BenchOptions.GuardAsync(async () =>
         {
             var options = new ConnectionsLoadOptions(
-                BenchTarget.Resolve(parse.GetValue(target)!, parse.GetValue(allowRemote)),
+                await BenchTarget.ResolveAsync(parse.GetValue(target)!, parse.GetValue(allowRemote)),
                 BenchOptions.Positive(parse.GetValue(count), "--count"),
                 BenchOptions.ParseDuration(parse.GetValue(duration)!, "--duration"),
                 BenchOptions.Positive(parse.GetValue(concurrency), "--concurrency"));

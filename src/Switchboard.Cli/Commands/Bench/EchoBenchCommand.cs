@@ -34,7 +34,7 @@ internal static class EchoBenchCommand
             }
 
             var options = new EchoLoadOptions(
-                BenchTarget.Resolve(parse.GetValue(target)!, parse.GetValue(allowRemote)),
+                await BenchTarget.ResolveAsync(parse.GetValue(target)!, parse.GetValue(allowRemote)),
                 BenchOptions.Positive(parse.GetValue(connections), "--connections"),
                 messageSize,
                 BenchOptions.Positive(parse.GetValue(inFlight), "--inflight"),

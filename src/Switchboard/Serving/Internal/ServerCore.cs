@@ -41,7 +41,7 @@ internal sealed partial class ServerCore : IDisposable
         _datagramHandler = datagramHandler;
         _logger = logger;
         Guard = guard;
-        Metrics = new ServerMetrics(options.ServiceName);
+        Metrics = new ServerMetrics(options.ServiceName, options.MeterFactory);
     }
 
     public ServerMetrics Metrics { get; }

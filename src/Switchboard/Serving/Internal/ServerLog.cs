@@ -48,6 +48,9 @@ internal static partial class ServerLog
     [LoggerMessage(11, LogLevel.Warning, "drain time is over: aborting {Active} connections")]
     public static partial void DrainExpired(ILogger logger, int active);
 
+    [LoggerMessage(43, LogLevel.Warning, "stop cancelled: aborting {Active} connections without waiting for the drain time")]
+    public static partial void DrainCut(ILogger logger, int active);
+
     [LoggerMessage(12, LogLevel.Warning, "receive on {Endpoint} failed: {Message}")]
     public static partial void ReceiveFailed(ILogger logger, string endpoint, string message);
 

@@ -20,10 +20,13 @@ internal sealed class ServerMetrics : ITrafficSink, IDisposable
     private readonly Counter<long> _datagrams;
     private readonly Counter<long> _datagramsDropped;
     private readonly KeyValuePair<string, object?> _service;
+    private readonly bool _ownsMeter;
 
-    public ServerMetrics(string service)
+    /// <summary>The meter comes from <paramref name="factory"/> when given (which then owns it), else is our own.</summary>
+    public ServerMetrics(string service, IMeterFactory? factory = null)
     {
-        Meter = new Meter(MeterName);
+        _ownsMeter = factory is null;
+        Meter = factory?.Create(new MeterOptions(MeterName)) ?? new Meter(MeterName);
         _service = new("switchboard.service", service);
         _active = Meter.CreateUpDownCounter<long>("switchboard.active_connections", "{connection}", "Connections being served now.");
         _accepted = Meter.CreateCounter<long>("switchboard.connections.accepted", "{connection}", "Connections accepted and admitted.");
@@ -60,5 +63,11 @@ internal sealed class ServerMetrics : ITrafficSink, IDisposable
 
     public void DatagramDropped(string reason) => _datagramsDropped.Add(1, _service, new("reason", reason));
 
-    public void Dispose() => Meter.Dispose();
+    public void Dispose()
+    {
+        if (_ownsMeter)
+        {
+            Meter.Dispose();
+        }
+    }
 }
