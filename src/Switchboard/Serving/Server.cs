@@ -94,7 +94,9 @@ public sealed class Server : IAsyncDisposable
             }
 
             var ownDatagramPorts = _listeners.Where(l => l.Kind == TransportKind.Udp).Select(l => l.Endpoint.Port);
-            _guard = new DatagramReplyGuard(ownDatagramPorts, _options.DatagramReplyRate, _options.DatagramReplyBurst, _options.DatagramReplyLimitLoopback);
+            // The source table (1.5 MiB, allocated once) only where datagrams are served: a stream-only server needs none.
+            var replyRate = _listeners.Any(l => !l.Kind.IsStream()) ? _options.DatagramReplyRate : 0;
+            _guard = new DatagramReplyGuard(ownDatagramPorts, replyRate, _options.DatagramReplyBurst, _options.DatagramReplyLimitLoopback);
             _core = new ServerCore(_options, budget.Effective, _streamHandler, _datagramHandler, _logger, _guard);
             try
             {
