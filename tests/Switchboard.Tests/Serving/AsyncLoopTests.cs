@@ -76,29 +76,6 @@ public sealed class AsyncLoopTests : IDisposable
         Assert.Contains("AsyncLoops", error.Message, StringComparison.Ordinal);
     }
 
-    private sealed class ThreadRecordingEcho : IStreamHandler
-    {
-        public ConcurrentQueue<string> Threads { get; } = new();
-
-        public async ValueTask HandleAsync(Connection connection, CancellationToken cancellationToken)
-        {
-            while (true)
-            {
-                Threads.Enqueue(Thread.CurrentThread.Name ?? "?");
-                var result = await connection.Input.ReadAsync(cancellationToken);
-                foreach (var segment in result.Buffer)
-                {
-                    await connection.Output.WriteAsync(segment, cancellationToken);
-                }
-
-                connection.Input.AdvanceTo(result.Buffer.End);
-                if (result.IsCompleted)
-                {
-                    return;
-                }
-            }
-        }
-    }
 
     /// <summary>Leaves the loop before every call: waits, reads and writes are then made from thread-pool threads (counted).</summary>
     private sealed class WanderingEcho : IStreamHandler

@@ -97,28 +97,4 @@ public sealed class LoopBackendSelectionTests : IDisposable
         var line = Assert.Single(lines);
         Assert.Equal("switchboard: SWITCHBOARD_LOOP_BACKEND=bogus: not a loop backend; use one of: epoll, poll", line.TrimEnd('\r'));
     }
-
-    private sealed class ThreadRecordingEcho : IStreamHandler
-    {
-        public ConcurrentQueue<string> Threads { get; } = new();
-
-        public async ValueTask HandleAsync(Connection connection, CancellationToken cancellationToken)
-        {
-            while (true)
-            {
-                Threads.Enqueue(Thread.CurrentThread.Name ?? "?");
-                var result = await connection.Input.ReadAsync(cancellationToken);
-                foreach (var segment in result.Buffer)
-                {
-                    await connection.Output.WriteAsync(segment, cancellationToken);
-                }
-
-                connection.Input.AdvanceTo(result.Buffer.End);
-                if (result.IsCompleted)
-                {
-                    return;
-                }
-            }
-        }
-    }
 }
