@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+
 namespace Switchboard.Chat;
 
 /// <summary>
@@ -64,6 +66,15 @@ public sealed class ChatOptions
 
     /// <summary>The name in the greeting. Defaults to <c>Switchboard</c>.</summary>
     public string ServerName { get; set; } = "Switchboard";
+
+    /// <summary>
+    /// Where the chat's <c>Switchboard</c> meter comes from, as <see cref="Serving.ServerOptions.MeterFactory"/> is
+    /// for the server's (pass the same factory to both; a host's factory from dependency injection hands both the
+    /// one meter). The factory owns the meter and disposes it. Defaults to null: the chat makes a meter of its own,
+    /// disposed with the <see cref="ChatService"/>, which <c>dotnet-counters monitor --counters Switchboard</c>
+    /// reads all the same.
+    /// </summary>
+    public IMeterFactory? MeterFactory { get; set; }
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for a value no chat can run with.</summary>
     public void Validate()

@@ -13,7 +13,7 @@ namespace Switchboard.Chat;
 /// </summary>
 public sealed class ChatService : IStreamHandler, IDisposable
 {
-    private readonly ChatMetrics _metrics = new();
+    private readonly ChatMetrics _metrics;
 
     /// <summary>Creates the chat with <paramref name="options"/> and <paramref name="hub"/> (an in-process <see cref="ChatHub"/> by default).</summary>
     public ChatService(ChatOptions? options = null, IChatHub? hub = null)
@@ -21,6 +21,7 @@ public sealed class ChatService : IStreamHandler, IDisposable
         Options = options ?? new ChatOptions();
         Options.Validate();
         Hub = hub ?? new ChatHub(Options.DefaultRoom, Options.MaxMembers);
+        _metrics = new ChatMetrics(Options.MeterFactory);
     }
 
     /// <summary>
@@ -49,8 +50,6 @@ public sealed class ChatService : IStreamHandler, IDisposable
     public IChatHub Hub { get; }
 
     private TimeProvider TimeProvider { get; } = TimeProvider.System;
-
-    internal System.Diagnostics.Metrics.Meter Meter => _metrics.Meter;
 
     /// <inheritdoc/>
     public async ValueTask HandleAsync(Connection connection, CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Switchboard.Endpoints;
@@ -63,8 +62,6 @@ public sealed class Server : IAsyncDisposable
     /// under the open-file limit (see <see cref="ServerOptions.DescriptorReserve"/>). Known once started.
     /// </summary>
     public int EffectiveMaxConnections => _core?.MaxConnections ?? _options.MaxConnections;
-
-    internal Meter? Meter => _core?.Metrics.Meter;
 
     /// <summary>
     /// Binds every endpoint and starts serving. If any endpoint cannot be bound, the ones already bound are closed

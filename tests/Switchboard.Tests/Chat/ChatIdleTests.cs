@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
-using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Switchboard.Chat;
 using Switchboard.Endpoints;
 using Switchboard.Handlers;
@@ -26,7 +25,7 @@ public sealed class ChatIdleTests
     public async Task QuietMembersStayWhileATelnetClientThatStopsAnsweringIsToldAndClosed(ConcurrencyModel model)
     {
         await using var server = ChatTestServer.Start(model: model, configure: o => o.IdleTimeout = Idle);
-        using var closed = new MetricCollector<long>(server.Server.Meter!, "switchboard.connections.closed");
+        using var closed = server.Meters.Collect("switchboard.connections.closed");
         using var lurker = await server.JoinAsync("lurker");
         await lurker.SendAsync("/join quiet");
         await lurker.ExpectAsync(l => l.StartsWith("*** You are now in quiet", StringComparison.Ordinal));

@@ -71,7 +71,7 @@ public sealed class ChatLimitsTests
         // all a sender moves at memory speed and outruns every socket: that is what the line rate is for.) A fixed
         // 64 KiB send buffer (--send-buffer) keeps loopback autotuning from hiding megabytes for the slow member.
         await using var server = ChatTestServer.Start(new ChatOptions { MaxLineRate = 500, LineBurst = 50 }, model, o => o.Transport.SendBufferSize = 64 * 1024);
-        using var overflows = new MetricCollector<long>(server.Service.Meter, "switchboard.chat.queue_overflows");
+        using var overflows = server.Meters.Collect("switchboard.chat.queue_overflows");
         using var observer = await server.JoinAsync("observer");
         using var slow = await server.JoinAsync("slow", s => s.ReceiveBufferSize = 4096);
         using var sender = await server.JoinAsync("sender");

@@ -328,8 +328,8 @@ public sealed class ChatServerTests
     public async Task MetricsCountMembersMessagesAndOverflows()
     {
         await using var server = ChatTestServer.Start();
-        using var members = new MetricCollector<long>(server.Service.Meter, "switchboard.chat.members");
-        using var messages = new MetricCollector<long>(server.Service.Meter, "switchboard.chat.messages");
+        using var members = server.Meters.Collect("switchboard.chat.members");
+        using var messages = server.Meters.Collect("switchboard.chat.messages");
         using var alice = await server.JoinAsync("alice");
         using var bob = await server.JoinAsync("bob");
         await alice.SendAsync("one");
@@ -339,7 +339,8 @@ public sealed class ChatServerTests
         await bob.SendAsync("/quit");
         await alice.ExpectAsync("*** bob left lobby (quit)");
         Assert.Equal(3, messages.GetMeasurementSnapshot().EvaluateAsCounter());
-        Assert.True(await Eventually.TrueAsync(() => members.GetMeasurementSnapshot().Sum(m => m.Value) == 1));
+        Assert.True(await Eventually.TrueAsync(() => members.Sum() == 1));
+        Assert.Equal("Switchboard", Assert.Single(server.Meters.Meters).Name); // the chat's and the server's: one meter from the factory
     }
 
     [Theory(Timeout = TestTimeouts.Exchange)]

@@ -6,13 +6,17 @@ using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.Chat;
 
-/// <summary>An in-process chat server on an ephemeral loopback port.</summary>
+/// <summary>
+/// An in-process chat server on an ephemeral loopback port. The chat and its server get their meters from one
+/// factory of the test's own (<see cref="Meters"/>), as a host would give both its factory.
+/// </summary>
 public sealed class ChatTestServer : IAsyncDisposable
 {
-    private ChatTestServer(ChatService service, Server server)
+    private ChatTestServer(ChatService service, Server server, TestMeterFactory meters)
     {
         Service = service;
         Server = server;
+        Meters = meters;
     }
 
     public ChatService Service { get; }
@@ -20,6 +24,9 @@ public sealed class ChatTestServer : IAsyncDisposable
     public Server Server { get; }
 
     public EndpointUri Endpoint => Server.Listeners[0].Endpoint;
+
+    /// <summary>Where the chat's and the server's <c>Switchboard</c> meter came from: read them with <see cref="TestMeterFactory.Collect"/>.</summary>
+    internal TestMeterFactory Meters { get; }
 
     public static ChatTestServer Start(ChatOptions? options = null, ConcurrencyModel model = ConcurrencyModel.Async, Action<ServerOptions>? configure = null, TimeSpan? lineTimeout = null)
     {
@@ -29,9 +36,16 @@ public sealed class ChatTestServer : IAsyncDisposable
             services.LineTimeout = timeout;
         }
 
-        var service = new ChatService(options ?? new ChatOptions(), services);
-        var server = TestServer.Start(service, model, EndpointUri.Parse("tcp://127.0.0.1:0"), configure);
-        return new ChatTestServer(service, server);
+        var meters = new TestMeterFactory();
+        options ??= new ChatOptions();
+        options.MeterFactory = meters;
+        var service = new ChatService(options, services);
+        var server = TestServer.Start(service, model, EndpointUri.Parse("tcp://127.0.0.1:0"), o =>
+        {
+            o.MeterFactory = meters;
+            configure?.Invoke(o);
+        });
+        return new ChatTestServer(service, server, meters);
     }
 
     public Task<ChatClient> JoinAsync(string nick, Action<System.Net.Sockets.Socket>? configure = null) => ChatClient.JoinAsync(Endpoint, nick, configure);
@@ -40,5 +54,6 @@ public sealed class ChatTestServer : IAsyncDisposable
     {
         await Server.DisposeAsync();
         Service.Dispose();
+        Meters.Dispose();
     }
 }

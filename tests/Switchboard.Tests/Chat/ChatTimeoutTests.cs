@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
-using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Switchboard.Chat;
 using Switchboard.Tests.Support;
 
@@ -14,7 +13,7 @@ public sealed class ChatTimeoutTests
     public async Task AConnectionThatNeverChoosesANickIsToldAndClosed()
     {
         await using var server = ChatTestServer.Start(new ChatOptions { NickTimeout = TimeSpan.FromSeconds(1) });
-        using var closed = new MetricCollector<long>(server.Server.Meter!, "switchboard.connections.closed");
+        using var closed = server.Meters.Collect("switchboard.connections.closed");
         using var client = await TestClient.ConnectAsync(server.Endpoint);
         await client.SendAllAsync("not a nick!\n"u8.ToArray()); // talking is not enough: a nick must be chosen
         var watch = Stopwatch.StartNew();
@@ -42,7 +41,7 @@ public sealed class ChatTimeoutTests
     public async Task ALineDribbledAByteAtATimeIsClosedAtTheLineTimeout()
     {
         await using var server = ChatTestServer.Start(new ChatOptions { MaxLineRate = 0 }, lineTimeout: TimeSpan.FromSeconds(1));
-        using var closed = new MetricCollector<long>(server.Server.Meter!, "switchboard.connections.closed");
+        using var closed = server.Meters.Collect("switchboard.connections.closed");
         using var bob = await server.JoinAsync("bob");
         using var dribbler = await server.JoinAsync("dribbler");
         await bob.ExpectAsync("*** dribbler joined lobby");

@@ -12,8 +12,13 @@ namespace Switchboard.Tests.Serving;
 public sealed class DatagramReplyGuardTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
+    private readonly TestMeterFactory _meters = new();
 
-    public void Dispose() => _dir.Dispose();
+    public void Dispose()
+    {
+        _meters.Dispose();
+        _dir.Dispose();
+    }
 
     [Fact(Timeout = TestTimeouts.Exchange)]
     public async Task NoReplyGoesToOneOfTheServersOwnPorts()
@@ -22,21 +27,26 @@ public sealed class DatagramReplyGuardTests : IDisposable
         await using var server = TestServer.Start(
             new EchoService(),
             ConcurrencyModel.Async,
-            [TestServer.Ephemeral(TransportKind.Udp, _dir), TestServer.Ephemeral(TransportKind.Udp, _dir)]);
-        using var datagrams = new MetricCollector<long>(server.Meter!, "switchboard.datagrams");
-        using var dropped = new MetricCollector<long>(server.Meter!, "switchboard.datagrams.dropped");
+            [TestServer.Ephemeral(TransportKind.Udp, _dir), TestServer.Ephemeral(TransportKind.Udp, _dir)],
+            o => o.MeterFactory = _meters);
+        using var datagrams = _meters.Collect("switchboard.datagrams");
+        using var dropped = _meters.Collect("switchboard.datagrams.dropped");
         var first = server.Listeners[0];
         var second = server.Listeners[1];
 
         await first.Socket.SendToAsync("ping"u8.ToArray(), SocketFlags.None, second.Endpoint.ToEndPoint(), TestContext.Current.CancellationToken);
 
         Assert.True(await Eventually.TrueAsync(() => Sum(dropped, "loop_guard") == 1));
-        await Task.Delay(300, TestContext.Current.CancellationToken);
-        Assert.Equal(1, Sum(datagrams, "network.io.direction", "receive"));
-        Assert.Equal(0, Sum(datagrams, "network.io.direction", "transmit"));
+        Assert.Equal(1, datagrams.Sum("network.io.direction", "receive"));
+        Assert.Equal(0, datagrams.Sum("network.io.direction", "transmit"));
 
         using var client = TestClient.DatagramFor(second.Endpoint, _dir); // an ordinary peer still gets answers
         Assert.Equal("pong"u8.ToArray(), await client.RequestAsync("pong"u8.ToArray()));
+
+        // Its answer is the only datagram sent: had the guard let the ping bounce, the count would run on.
+        Assert.True(await Eventually.TrueAsync(() => datagrams.Sum("network.io.direction", "transmit") == 1));
+        Assert.Equal(2, datagrams.Sum("network.io.direction", "receive"));
+        Assert.Equal(1, Sum(dropped, "loop_guard"));
     }
 
     [Theory(Timeout = TestTimeouts.Exchange)]
@@ -45,8 +55,8 @@ public sealed class DatagramReplyGuardTests : IDisposable
     public async Task NoReplyGoesToTheWellKnownPortOfAClassicService(int port)
     {
         Assert.SkipUnless(Environment.UserName == "root", "binding a source port below 1024 needs root");
-        await using var server = TestServer.Start(new EchoService(), ConcurrencyModel.Async, TestServer.Ephemeral(TransportKind.Udp, _dir));
-        using var dropped = new MetricCollector<long>(server.Meter!, "switchboard.datagrams.dropped");
+        await using var server = TestServer.Start(new EchoService(), ConcurrencyModel.Async, TestServer.Ephemeral(TransportKind.Udp, _dir), o => o.MeterFactory = _meters);
+        using var dropped = _meters.Collect("switchboard.datagrams.dropped");
 
         // Like a chargen on port 19 whose answer would start a ping-pong with our echo. A random 127.x.y.z
         // address keeps the fixed port from clashing with anyone else's.
@@ -68,8 +78,9 @@ public sealed class DatagramReplyGuardTests : IDisposable
             o.DatagramReplyRate = 10;
             o.DatagramReplyBurst = 5;
             o.DatagramReplyLimitLoopback = true; // the test's sources are all on loopback
+            o.MeterFactory = _meters;
         });
-        using var dropped = new MetricCollector<long>(server.Meter!, "switchboard.datagrams.dropped");
+        using var dropped = _meters.Collect("switchboard.datagrams.dropped");
         using var greedy = TestClient.DatagramFor(server.Listeners[0].Endpoint, _dir);
         for (var i = 0; i < 30; i++)
         {
@@ -101,8 +112,8 @@ public sealed class DatagramReplyGuardTests : IDisposable
     {
         // Issue 12: `seq 1 300 | switchboard connect udp://127.0.0.1:7007` printed 200 lines, the default burst.
         // Reflection needs a spoofed source, and loopback and Unix sources cannot be spoofed from elsewhere.
-        await using var server = TestServer.Start(new EchoService(), ConcurrencyModel.Async, TestServer.Ephemeral(kind, _dir, ipv6));
-        using var dropped = new MetricCollector<long>(server.Meter!, "switchboard.datagrams.dropped");
+        await using var server = TestServer.Start(new EchoService(), ConcurrencyModel.Async, TestServer.Ephemeral(kind, _dir, ipv6), o => o.MeterFactory = _meters);
+        using var dropped = _meters.Collect("switchboard.datagrams.dropped");
         using var client = TestClient.DatagramFor(server.Listeners[0].Endpoint, _dir);
         for (var i = 1; i <= 300; i++)
         {
@@ -116,8 +127,8 @@ public sealed class DatagramReplyGuardTests : IDisposable
     [Fact(Timeout = TestTimeouts.Exchange)]
     public async Task AnUnnamedUnixDatagramSenderGetsNoReplyAndOthersDo()
     {
-        await using var server = TestServer.Start(new EchoService(), ConcurrencyModel.Async, TestServer.Ephemeral(TransportKind.UnixDatagram, _dir));
-        using var dropped = new MetricCollector<long>(server.Meter!, "switchboard.datagrams.dropped");
+        await using var server = TestServer.Start(new EchoService(), ConcurrencyModel.Async, TestServer.Ephemeral(TransportKind.UnixDatagram, _dir), o => o.MeterFactory = _meters);
+        using var dropped = _meters.Collect("switchboard.datagrams.dropped");
         using (var unnamed = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified))
         {
             await unnamed.SendToAsync("anyone?"u8.ToArray(), SocketFlags.None, server.Listeners[0].Endpoint.ToEndPoint(), TestContext.Current.CancellationToken);
@@ -128,8 +139,5 @@ public sealed class DatagramReplyGuardTests : IDisposable
         Assert.Equal("named"u8.ToArray(), await named.RequestAsync("named"u8.ToArray()));
     }
 
-    private static long Sum(MetricCollector<long> collector, string reason) => Sum(collector, "reason", reason);
-
-    private static long Sum(MetricCollector<long> collector, string tag, string value) =>
-        collector.GetMeasurementSnapshot().Where(m => Equals(m.Tags.GetValueOrDefault(tag), value)).Sum(m => m.Value);
+    private static long Sum(MetricCollector<long> dropped, string reason) => dropped.Sum("reason", reason);
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Switchboard.Endpoints;
 using Switchboard.Services;
 using Switchboard.Serving;
@@ -12,15 +11,24 @@ namespace Switchboard.Tests.Serving;
 public sealed class IdleTimeoutTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
+    private readonly TestMeterFactory _meters = new();
 
-    public void Dispose() => _dir.Dispose();
+    public void Dispose()
+    {
+        _meters.Dispose();
+        _dir.Dispose();
+    }
 
     [Theory(Timeout = TestTimeouts.Exchange)]
     [MemberData(nameof(TestServer.AllModels), MemberType = typeof(TestServer))]
     public async Task AnIdleConnectionIsClosedWithTheIdleReason(ConcurrencyModel model)
     {
-        await using var server = TestServer.Start(new EchoService(), model, TestServer.Ephemeral(TransportKind.Tcp, _dir), o => o.IdleTimeout = TimeSpan.FromMilliseconds(400));
-        using var closed = new MetricCollector<long>(server.Meter!, "switchboard.connections.closed");
+        await using var server = TestServer.Start(new EchoService(), model, TestServer.Ephemeral(TransportKind.Tcp, _dir), o =>
+        {
+            o.IdleTimeout = TimeSpan.FromMilliseconds(400);
+            o.MeterFactory = _meters;
+        });
+        using var closed = _meters.Collect("switchboard.connections.closed");
         using var client = await TestClient.ConnectAsync(server.Listeners[0].Endpoint);
         var watch = Stopwatch.StartNew();
         await client.SendAllAsync("hi"u8.ToArray());
@@ -47,9 +55,11 @@ public sealed class IdleTimeoutTests : IDisposable
         using var client = await TestClient.ConnectAsync(server.Listeners[0].Endpoint);
         for (var i = 0; i < 10; i++)
         {
+            // The pause is the input (10 × 150 ms outlasts the timeout, no pause reaches it); the echo after each
+            // one shows the connection still open.
+            await Task.Delay(150, TestContext.Current.CancellationToken);
             await client.SendAllAsync("x"u8.ToArray());
             await client.ReadExactlyAsync(1);
-            await Task.Delay(150, TestContext.Current.CancellationToken);
         }
 
         Assert.Equal(1, server.ActiveConnections);

@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Switchboard.Endpoints;
 using Switchboard.Services;
 using Switchboard.Serving;
@@ -28,17 +27,17 @@ public sealed class ServerMetricsTests : IDisposable
             o.ServiceName = "echo";
             o.MeterFactory = _meters;
         });
-        using var accepted = Collect("switchboard.connections.accepted");
-        using var active = Collect("switchboard.active_connections");
-        using var closed = Collect("switchboard.connections.closed");
-        using var bytes = Collect("switchboard.connection.io");
+        using var accepted = _meters.Collect("switchboard.connections.accepted");
+        using var active = _meters.Collect("switchboard.active_connections");
+        using var closed = _meters.Collect("switchboard.connections.closed");
+        using var bytes = _meters.Collect("switchboard.connection.io");
         var endpoint = server.Listeners[0].Endpoint;
 
         using (var client = await TestClient.ConnectAsync(endpoint))
         {
             await client.SendAllAsync(new byte[1000]);
             await client.ReadExactlyAsync(1000);
-            Assert.True(await Eventually.TrueAsync(() => Sum(active) == 1));
+            Assert.True(await Eventually.TrueAsync(() => active.Sum() == 1));
             client.Shutdown(SocketShutdown.Send);
             await client.ReadToEndAsync();
         }
@@ -50,13 +49,13 @@ public sealed class ServerMetricsTests : IDisposable
             client.Reset();
         }
 
-        Assert.True(await Eventually.TrueAsync(() => Sum(closed) == 2 && Sum(active) == 0), $"closed {Sum(closed)}, active {Sum(active)}");
-        Assert.Equal(2, Sum(accepted));
+        Assert.True(await Eventually.TrueAsync(() => closed.Sum() == 2 && active.Sum() == 0), $"closed {closed.Sum()}, active {active.Sum()}");
+        Assert.Equal(2, accepted.Sum());
         Assert.All(accepted.GetMeasurementSnapshot(), m => Assert.Equal("echo", m.Tags["switchboard.service"]));
-        Assert.Equal(1, Sum(closed, "error.type", "peer_closed"));
-        Assert.Equal(1, Sum(closed, "error.type", "peer_reset"));
-        Assert.Equal(1010, Sum(bytes, "network.io.direction", "receive"));
-        Assert.Equal(1010, Sum(bytes, "network.io.direction", "transmit"));
+        Assert.Equal(1, closed.Sum("error.type", "peer_closed"));
+        Assert.Equal(1, closed.Sum("error.type", "peer_reset"));
+        Assert.Equal(1010, bytes.Sum("network.io.direction", "receive"));
+        Assert.Equal(1010, bytes.Sum("network.io.direction", "transmit"));
     }
 
     [Theory(Timeout = TestTimeouts.Exchange)]
@@ -64,15 +63,15 @@ public sealed class ServerMetricsTests : IDisposable
     public async Task DatagramsAreCountedInAndOut(ConcurrencyModel model)
     {
         await using var server = TestServer.Start(new EchoService(), model, TestServer.Ephemeral(TransportKind.Udp, _dir), o => o.MeterFactory = _meters);
-        using var datagrams = Collect("switchboard.datagrams");
+        using var datagrams = _meters.Collect("switchboard.datagrams");
         using var client = TestClient.DatagramFor(server.Listeners[0].Endpoint, _dir);
         for (var i = 0; i < 3; i++)
         {
             Assert.NotNull(await client.RequestAsync(new byte[] { (byte)i }));
         }
 
-        Assert.True(await Eventually.TrueAsync(() => Sum(datagrams, "network.io.direction", "transmit") == 3));
-        Assert.Equal(3, Sum(datagrams, "network.io.direction", "receive"));
+        Assert.True(await Eventually.TrueAsync(() => datagrams.Sum("network.io.direction", "transmit") == 3));
+        Assert.Equal(3, datagrams.Sum("network.io.direction", "receive"));
     }
 
     [Fact(Timeout = TestTimeouts.Exchange)]
@@ -81,11 +80,4 @@ public sealed class ServerMetricsTests : IDisposable
         await using var server = TestServer.Start(new EchoService(), ConcurrencyModel.Async, TestServer.Ephemeral(TransportKind.Tcp, _dir), o => o.MeterFactory = _meters);
         Assert.Equal("Switchboard", Assert.Single(_meters.Meters).Name);
     }
-
-    private MetricCollector<long> Collect(string instrument) => new(Assert.Single(_meters.Meters), instrument);
-
-    private static long Sum(MetricCollector<long> collector) => collector.GetMeasurementSnapshot().Sum(m => m.Value);
-
-    private static long Sum(MetricCollector<long> collector, string tag, string value) =>
-        collector.GetMeasurementSnapshot().Where(m => Equals(m.Tags.GetValueOrDefault(tag), value)).Sum(m => m.Value);
 }

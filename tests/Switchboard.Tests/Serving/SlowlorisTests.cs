@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Switchboard.Endpoints;
 using Switchboard.Services;
 using Switchboard.Serving;
@@ -18,18 +17,23 @@ namespace Switchboard.Tests.Serving;
 public sealed class SlowlorisTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
+    private readonly TestMeterFactory _meters = new();
 
     public static TheoryData<ConcurrencyModel> ConcurrentModels => [ConcurrencyModel.Async, ConcurrencyModel.Threads, ConcurrencyModel.Select];
 
-    public void Dispose() => _dir.Dispose();
+    public void Dispose()
+    {
+        _meters.Dispose();
+        _dir.Dispose();
+    }
 
     [Theory(Timeout = TestTimeouts.Exchange)]
     [MemberData(nameof(TestServer.AllModels), MemberType = typeof(TestServer))]
     public async Task ALineThatDribblesLongerThanTheLineTimeoutIsClosed(ConcurrencyModel model)
     {
         var service = new TimestampService(new ServiceOptions { LineTimeout = TimeSpan.FromSeconds(1) });
-        await using var server = TestServer.Start(service, model, TestServer.Ephemeral(TransportKind.Tcp, _dir));
-        using var closed = new MetricCollector<long>(server.Meter!, "switchboard.connections.closed");
+        await using var server = TestServer.Start(service, model, TestServer.Ephemeral(TransportKind.Tcp, _dir), o => o.MeterFactory = _meters);
+        using var closed = _meters.Collect("switchboard.connections.closed");
         using var client = await TestClient.ConnectAsync(server.Listeners[0].Endpoint);
         var watch = Stopwatch.StartNew();
 
@@ -53,9 +57,11 @@ public sealed class SlowlorisTests : IDisposable
         using var client = await TestClient.ConnectAsync(server.Listeners[0].Endpoint);
         for (var i = 0; i < 8; i++)
         {
+            // The pause is the input: 8 × 300 ms outlasts the line timeout, but between lines only the idle
+            // timeout applies. Each pause is followed by an answered line, so the connection is known to be alive.
+            await Task.Delay(300, TestContext.Current.CancellationToken);
             await client.SendAllAsync("ok\n"u8.ToArray());
             Assert.EndsWith("ok\n", await ReadLineAsync(client), StringComparison.Ordinal);
-            await Task.Delay(300, TestContext.Current.CancellationToken); // idle between lines is the idle timeout's business
         }
 
         Assert.Equal(1, server.ActiveConnections);

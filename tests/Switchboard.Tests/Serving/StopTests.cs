@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Switchboard.Endpoints;
 using Switchboard.Services;
 using Switchboard.Serving;
@@ -12,15 +11,24 @@ namespace Switchboard.Tests.Serving;
 public sealed class StopTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
+    private readonly TestMeterFactory _meters = new();
 
-    public void Dispose() => _dir.Dispose();
+    public void Dispose()
+    {
+        _meters.Dispose();
+        _dir.Dispose();
+    }
 
     [Theory(Timeout = TestTimeouts.Exchange)]
     [MemberData(nameof(TestServer.AllModels), MemberType = typeof(TestServer))]
     public async Task AConnectionStillOpenAfterTheDrainTimeIsAbortedWithTheDrainReason(ConcurrencyModel model)
     {
-        await using var server = TestServer.Start(new EchoService(), model, TestServer.Ephemeral(TransportKind.Tcp, _dir), o => o.DrainTimeout = TimeSpan.FromMilliseconds(300));
-        using var closed = new MetricCollector<long>(server.Meter!, "switchboard.connections.closed");
+        await using var server = TestServer.Start(new EchoService(), model, TestServer.Ephemeral(TransportKind.Tcp, _dir), o =>
+        {
+            o.DrainTimeout = TimeSpan.FromMilliseconds(300);
+            o.MeterFactory = _meters;
+        });
+        using var closed = _meters.Collect("switchboard.connections.closed");
         using var client = await TestClient.ConnectAsync(server.Listeners[0].Endpoint);
         await client.SendAllAsync("x"u8.ToArray());
         await client.ReadExactlyAsync(1);
@@ -36,14 +44,19 @@ public sealed class StopTests : IDisposable
     [MemberData(nameof(TestServer.AllModels), MemberType = typeof(TestServer))]
     public async Task ALiveConnectionIsServedToItsEndWhileTheServerStops(ConcurrencyModel model)
     {
-        await using var server = TestServer.Start(new EchoService(), model, TestServer.Ephemeral(TransportKind.Tcp, _dir), o => o.DrainTimeout = TimeSpan.FromSeconds(20));
-        using var closed = new MetricCollector<long>(server.Meter!, "switchboard.connections.closed");
+        var handler = new StopWatchingHandler(new EchoService());
+        await using var server = TestServer.Start(handler, model, TestServer.Ephemeral(TransportKind.Tcp, _dir), o =>
+        {
+            o.DrainTimeout = TimeSpan.FromSeconds(20);
+            o.MeterFactory = _meters;
+        });
+        using var closed = _meters.Collect("switchboard.connections.closed");
         using var client = await TestClient.ConnectAsync(server.Listeners[0].Endpoint);
         await client.SendAllAsync("before"u8.ToArray());
         await client.ReadExactlyAsync(6);
 
         var stopping = server.StopAsync(TestContext.Current.CancellationToken);
-        await Task.Delay(200, TestContext.Current.CancellationToken);
+        await handler.StopSeen.WaitAsync(TestTimeouts.Io, TestContext.Current.CancellationToken);
         Assert.False(stopping.IsCompleted, "the stop did not wait for the live connection");
         await client.SendAllAsync("during"u8.ToArray());
         Assert.Equal("during"u8.ToArray(), await client.ReadExactlyAsync(6));
@@ -58,8 +71,12 @@ public sealed class StopTests : IDisposable
     [MemberData(nameof(TestServer.AllModels), MemberType = typeof(TestServer))]
     public async Task CancellingTheStopTokenCutsTheDrainShortAndAbortsTheRest(ConcurrencyModel model)
     {
-        await using var server = TestServer.Start(new EchoService(), model, TestServer.Ephemeral(TransportKind.Tcp, _dir), o => o.DrainTimeout = TimeSpan.FromMinutes(10));
-        using var closed = new MetricCollector<long>(server.Meter!, "switchboard.connections.closed");
+        await using var server = TestServer.Start(new EchoService(), model, TestServer.Ephemeral(TransportKind.Tcp, _dir), o =>
+        {
+            o.DrainTimeout = TimeSpan.FromMinutes(10);
+            o.MeterFactory = _meters;
+        });
+        using var closed = _meters.Collect("switchboard.connections.closed");
         using var client = await TestClient.ConnectAsync(server.Listeners[0].Endpoint);
         await client.SendAllAsync("x"u8.ToArray());
         await client.ReadExactlyAsync(1);

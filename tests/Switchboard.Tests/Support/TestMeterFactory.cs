@@ -1,10 +1,13 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace Switchboard.Tests.Support;
 
 /// <summary>
 /// An <see cref="IMeterFactory"/> of the test's own, so a test reads the meters its server made and no other
-/// test's (tests run in parallel, and every server's meter is called <c>Switchboard</c>).
+/// test's (tests run in parallel, and every server's meter is called <c>Switchboard</c>). Like the host's factory
+/// from dependency injection, it hands out one meter per name and version, so a server and a chat given the same
+/// factory share a meter.
 /// </summary>
 internal sealed class TestMeterFactory : IMeterFactory
 {
@@ -23,16 +26,27 @@ internal sealed class TestMeterFactory : IMeterFactory
         }
     }
 
+    /// <summary>
+    /// Collects <paramref name="instrument"/> of the <c>Switchboard</c> meter this factory makes, whether the
+    /// server that makes it has started yet or not.
+    /// </summary>
+    public MetricCollector<long> Collect(string instrument) => new(this, "Switchboard", instrument);
+
     public Meter Create(MeterOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var meter = new Meter(options.Name, options.Version, options.Tags, scope: this);
         lock (_lock)
         {
-            _meters.Add(meter);
-        }
+            var existing = _meters.Find(m => m.Name == options.Name && m.Version == options.Version);
+            if (existing is not null)
+            {
+                return existing;
+            }
 
-        return meter;
+            var meter = new Meter(options.Name, options.Version, options.Tags, scope: this);
+            _meters.Add(meter);
+            return meter;
+        }
     }
 
     public void Dispose()

@@ -16,9 +16,13 @@ internal sealed class ChatMetrics : IDisposable
     private readonly Counter<long> _messages;
     private readonly Counter<long> _overflows;
 
-    public ChatMetrics()
+    private readonly bool _ownsMeter;
+
+    /// <summary>The meter comes from <paramref name="factory"/> when given (which then owns it), else is our own.</summary>
+    public ChatMetrics(IMeterFactory? factory = null)
     {
-        Meter = new Meter(MeterName);
+        _ownsMeter = factory is null;
+        Meter = factory?.Create(new MeterOptions(MeterName)) ?? new Meter(MeterName);
         _members = Meter.CreateUpDownCounter<long>("switchboard.chat.members", "{member}", "Chat members registered now.");
         _messages = Meter.CreateCounter<long>("switchboard.chat.messages", "{message}", "Lines members sent to a room or to one member.");
         _overflows = Meter.CreateCounter<long>("switchboard.chat.queue_overflows", "{member}", "Members disconnected because their outbound queue overflowed.");
@@ -34,5 +38,11 @@ internal sealed class ChatMetrics : IDisposable
 
     public void QueueOverflowed() => _overflows.Add(1, Service);
 
-    public void Dispose() => Meter.Dispose();
+    public void Dispose()
+    {
+        if (_ownsMeter)
+        {
+            Meter.Dispose();
+        }
+    }
 }
