@@ -14,8 +14,13 @@ public sealed class BenchCommandTests : IDisposable
 {
     private static readonly TimeSpan RunLimit = TimeSpan.FromSeconds(90);
     private readonly TempDirectory _dir = new();
+    private readonly TestMeterFactory _meters = new();
 
-    public void Dispose() => _dir.Dispose();
+    public void Dispose()
+    {
+        _meters.Dispose();
+        _dir.Dispose();
+    }
 
     [Theory(Timeout = TestTimeouts.Process)]
     [InlineData(TransportKind.Tcp, 64, 1)]
@@ -138,11 +143,15 @@ public sealed class BenchCommandTests : IDisposable
     [Fact(Timeout = TestTimeouts.Process)]
     public async Task CtrlCStopsTheLoadEarlyAndStillPrintsTheSummary()
     {
-        await using var server = TestServer.Start(new EchoService(), ConcurrencyModel.Async, TestServer.Ephemeral(TransportKind.Tcp, _dir));
+        await using var server = TestServer.Start(new EchoService(), ConcurrencyModel.Async, TestServer.Ephemeral(TransportKind.Tcp, _dir), o => o.MeterFactory = _meters);
+        using var bytes = _meters.Collect("switchboard.connection.io");
         await using var bench = CliProcess.Start(
             "bench", "echo", server.Listeners[0].Endpoint.ToString(), "--connections", "2", "--duration", "120", "--warmup", "0");
         Assert.True(await Eventually.TrueAsync(() => server.ActiveConnections == 2));
-        await Task.Delay(500, TestContext.Current.CancellationToken); // let some messages through
+
+        // One 64-byte message in flight per connection: a third message received means a connection had its
+        // first echo back, so the summary has messages to report.
+        Assert.True(await Eventually.TrueAsync(() => bytes.Sum("network.io.direction", "receive") >= 3 * 64), "no messages went through");
 
         bench.Signal(2); // SIGINT, as Ctrl-C
         var code = await bench.WaitForExitAsync(TimeSpan.FromSeconds(30));

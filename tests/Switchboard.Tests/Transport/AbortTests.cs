@@ -38,7 +38,9 @@ public sealed class AbortTests : IDisposable
         using var client = await TestClient.ConnectAsync(server.Listeners[0].Endpoint);
         await client.SendAllAsync("x"u8.ToArray());
         var connection = await handler.Reading.Task.WaitAsync(TestTimeouts.Io, TestContext.Current.CancellationToken);
-        await Task.Delay(100, TestContext.Current.CancellationToken); // let the handler enter its receive
+        // Orders the stimulus, asserts nothing: nothing shows that a blocking receive has begun (under threads and
+        // sequential the call does not return until the abort), and an abort just before it ends the read too.
+        await Task.Delay(100, TestContext.Current.CancellationToken);
         connection.Abort();
 
         await AssertResetAsync(client);
