@@ -7,6 +7,7 @@ using Switchboard.Cli.Relay;
 using Switchboard.Cli.Scan;
 using Switchboard.Client;
 using Switchboard.Endpoints;
+using Switchboard.Transport;
 
 namespace Switchboard.Cli.Commands;
 
@@ -139,6 +140,10 @@ internal static class ConnectCommand
         catch (ClientConnectException e)
         {
             return ConsoleStreams.Fail(e.Message);
+        }
+        catch (ConnectionException e)
+        {
+            return ConsoleStreams.Fail(ConsoleStreams.Describe(endpoint, e));
         }
         catch (SocketException e)
         {

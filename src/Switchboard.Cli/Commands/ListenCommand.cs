@@ -111,6 +111,14 @@ internal static class ListenCommand
             {
                 finished.TrySetResult(ExitCodes.Success); // even with --keep-open: nobody reads what we print
             }
+            catch (ConnectionAbortedException) when (linked.IsCancellationRequested)
+            {
+                End(ExitCodes.Success); // stopped, or dropped as a slow peer: as the canceled relay below
+            }
+            catch (ConnectionException e)
+            {
+                End(ConsoleStreams.Fail($"{connection.RemoteText}: " + ConsoleStreams.Describe(endpoint, e)));
+            }
             catch (SocketException e)
             {
                 End(ConsoleStreams.Fail($"{connection.RemoteText}: " + ConsoleStreams.Describe(endpoint, e)));

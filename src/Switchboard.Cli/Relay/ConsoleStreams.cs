@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Microsoft.Win32.SafeHandles;
 using Switchboard.Cli.Hosting;
 using Switchboard.Endpoints;
+using Switchboard.Transport;
 
 namespace Switchboard.Cli.Relay;
 
@@ -33,6 +34,16 @@ internal static class ConsoleStreams
         Console.Error.WriteLine($"switchboard: {message}");
         return ExitCodes.NetworkError;
     }
+
+    /// <summary>A lost connection during the exchange, in one line naming the endpoint.</summary>
+    public static string Describe(EndpointUri endpoint, ConnectionException e) => e switch
+    {
+        ConnectionResetException => $"connection to {endpoint} reset by peer",
+        ConnectionAbortedException => $"connection to {endpoint} aborted",
+        ConnectionTimedOutException => $"connection to {endpoint} timed out",
+        { InnerException: SocketException s } => Describe(endpoint, s),
+        _ => $"connection to {endpoint}: {e.Message}",
+    };
 
     /// <summary>A socket error during the exchange, in one line naming the endpoint.</summary>
     public static string Describe(EndpointUri endpoint, SocketException e) => e.SocketErrorCode switch

@@ -11,7 +11,10 @@ namespace Switchboard.Client;
 /// A connected tcp or unix stream: <see cref="Input"/> and <see cref="Output"/> pipes (the same demand-filled pipes a
 /// server's <see cref="Connection"/> has, so any framer that reads a <see cref="PipeReader"/> and writes a
 /// <see cref="PipeWriter"/> runs over it), half-close, abort and dispose. Reading and writing may go on at once
-/// from two tasks; two concurrent reads (or writes) may not.
+/// from two tasks; two concurrent reads (or writes) may not. A lost connection fails them with the same exceptions
+/// a server's handler sees: <see cref="ConnectionResetException"/> (the server reset it),
+/// <see cref="ConnectionAbortedException"/> (<see cref="Abort"/> or a dispose under a pending call),
+/// <see cref="ConnectionTimedOutException"/> (the server stopped answering).
 /// </summary>
 public sealed class ClientConnection : IDuplexPipe, IAsyncDisposable, IDisposable
 {

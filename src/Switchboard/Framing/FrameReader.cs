@@ -57,7 +57,8 @@ public sealed class FrameReader : IDisposable
     /// of a close-delimited stream).
     /// </summary>
     /// <exception cref="FramingException">The stream broke a limit or ended mid-frame; close the connection. What was
-    /// buffered is discarded and later reads return null.</exception>
+    /// buffered is discarded and later reads return null. Left to escape a server's handler, it closes the connection
+    /// with <see cref="CloseReason.Limit"/> and one warning naming the peer and the limit.</exception>
     /// <exception cref="OperationCanceledException">The token fired or the pending read was cancelled.</exception>
     public ValueTask<ReadOnlySequence<byte>?> ReadAsync(CancellationToken cancellationToken = default)
     {
@@ -98,7 +99,7 @@ public sealed class FrameReader : IDisposable
                 if (buffered > _framer.MaxEncodedLength)
                 {
                     Release(); // the buffer is not touched after this
-                    throw new FrameTooLargeException(buffered, _framer.MaxFrameLength, string.Create(CultureInfo.InvariantCulture, $"{buffered} bytes buffered without a complete frame, over MaxFrameLength ({_framer.MaxFrameLength} bytes)"));
+                    throw new FrameTooLargeException(buffered, _framer.MaxFrameLength, string.Create(CultureInfo.InvariantCulture, $"{buffered} bytes buffered without a complete frame, over MaxFrameLength ({_framer.MaxFrameLength} bytes)")) { FromPeer = true };
                 }
 
                 // Only part of a frame: consume nothing, examine everything, so the next read waits for more.
@@ -146,8 +147,9 @@ public sealed class FrameReader : IDisposable
             _connection?.EndMessage();
             return true;
         }
-        catch (FramingException)
+        catch (FramingException e)
         {
+            e.FromPeer = true;
             Release();
             throw;
         }
@@ -161,8 +163,9 @@ public sealed class FrameReader : IDisposable
         {
             hasLast = _framer.TryReadAtEnd(ref _buffer, out last);
         }
-        catch (FramingException)
+        catch (FramingException e)
         {
+            e.FromPeer = true;
             Release(); // a final frame over the limit: discarded like any broken frame
             throw;
         }
@@ -176,7 +179,7 @@ public sealed class FrameReader : IDisposable
         {
             var received = _buffer.Length;
             Release();
-            throw new TruncatedFrameException(received);
+            throw new TruncatedFrameException(received) { FromPeer = true };
         }
 
         Release();

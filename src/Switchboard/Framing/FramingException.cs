@@ -23,4 +23,11 @@ public class FramingException : Exception
         : base("the stream broke its framing")
     {
     }
+
+    /// <summary>
+    /// True when a <see cref="FrameReader"/> threw it for the bytes it read: the peer's fault, which the server
+    /// closes with <see cref="Transport.CloseReason.Limit"/> and one warning, not as a handler failure. False for a
+    /// writer's refusal of the handler's own payload.
+    /// </summary>
+    internal bool FromPeer { get; set; }
 }

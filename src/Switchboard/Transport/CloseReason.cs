@@ -32,6 +32,12 @@ public enum CloseReason
     /// line or frame (see <see cref="Serving.ServerOptions.EvictionGrace"/>).
     /// </summary>
     Evicted,
+
+    /// <summary>
+    /// The peer stopped answering: TCP keepalive probes or retransmissions went unanswered and the kernel ended the
+    /// connection (<see cref="ConnectionTimedOutException"/>).
+    /// </summary>
+    TimedOut,
 }
 
 /// <summary>Names for <see cref="CloseReason"/> in logs and metrics.</summary>
@@ -48,6 +54,7 @@ public static class CloseReasonNames
         CloseReason.Drain => "drain",
         CloseReason.FrameTimeout => "frame_timeout",
         CloseReason.Evicted => "evicted",
+        CloseReason.TimedOut => "timed_out",
         _ => "error",
     };
 }

@@ -59,7 +59,10 @@ public sealed class Connection
     /// <summary>Fires when the server starts to stop: finish the current exchange and return.</summary>
     public CancellationToken ServerStopping { get; }
 
-    /// <summary>Fires when the connection is aborted (idle timeout, drain deadline, <see cref="Abort()"/>).</summary>
+    /// <summary>
+    /// Fires when the connection is aborted (idle timeout, drain deadline, <see cref="Abort()"/>). Reads and writes
+    /// then fail with <see cref="ConnectionAbortedException"/>, also those given this token.
+    /// </summary>
     public CancellationToken Aborted => _aborted.Token;
 
     /// <summary>Total bytes received from the peer.</summary>
@@ -117,8 +120,26 @@ public sealed class Connection
     /// consuming anything: the select-with-timeout of the tutorials. Returns false on timeout. Bytes already in
     /// <see cref="Input"/> do not count; read them first.
     /// </summary>
-    public ValueTask<bool> WaitForInputAsync(TimeSpan timeout, CancellationToken cancellationToken = default) =>
-        _input.SawEndOfStream ? new(true) : _io.WaitForReadableAsync(timeout, cancellationToken);
+    /// <exception cref="ConnectionException">The connection is gone (reset, aborted, timed out).</exception>
+    public ValueTask<bool> WaitForInputAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        if (_input.SawEndOfStream)
+        {
+            return new(true);
+        }
+
+        ValueTask<bool> waiting;
+        try
+        {
+            waiting = _io.WaitForReadableAsync(timeout, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            return ValueTask.FromException<bool>(ConnectionFailures.Map(e, this) ?? e); // through the task, like a write
+        }
+
+        return waiting.IsCompletedSuccessfully ? waiting : MapFailureAsync(waiting);
+    }
 
     /// <summary>Flushes <see cref="Output"/> and half-closes the sending side (FIN, <c>shutdown(SHUT_WR)</c>).</summary>
     public async ValueTask ShutdownOutputAsync(CancellationToken cancellationToken = default)
@@ -249,6 +270,18 @@ public sealed class Connection
         BytesSent += bytes;
         Volatile.Write(ref _lastActivity, Environment.TickCount64);
         _traffic?.OnSent(bytes);
+    }
+
+    private async ValueTask<bool> MapFailureAsync(ValueTask<bool> waiting)
+    {
+        try
+        {
+            return await waiting.ConfigureAwait(false);
+        }
+        catch (Exception e) when (ConnectionFailures.Map(e, this) is { } mapped)
+        {
+            throw mapped;
+        }
     }
 
     /// <inheritdoc/>

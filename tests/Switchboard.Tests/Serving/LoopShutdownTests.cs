@@ -31,7 +31,8 @@ public sealed class LoopShutdownTests : IDisposable
         handler.Release.SetResult();
 
         var error = await handler.Ended.Task.WaitAsync(TestTimeouts.Io, TestContext.Current.CancellationToken);
-        Assert.True(error is not null && ConnectionErrors.IsDisconnect(error), $"the late read ended with {error?.ToString() ?? "no error"}");
+        var aborted = Assert.IsType<ConnectionAbortedException>(error);
+        Assert.Equal(CloseReason.Drain, aborted.Reason);
     }
 
     /// <summary>Waits for the test, deaf to the abort, then reads once; reports how that ended.</summary>

@@ -41,7 +41,8 @@ public sealed class FaultedCallTests : IDisposable
 
         var outcome = await handler.Outcome.Task.WaitAsync(TestTimeouts.Io, TestContext.Current.CancellationToken);
         Assert.Equal("faulted task", outcome.How);
-        Assert.True(ConnectionErrors.IsDisconnect(outcome.Error!), $"failed with {outcome.Error}");
+        var aborted = Assert.IsType<ConnectionAbortedException>(outcome.Error);
+        Assert.Equal(CloseReason.Error, aborted.Reason); // Connection.Abort() records Error
     }
 
     /// <summary>Reads one byte, aborts the connection, then makes <paramref name="call"/> and reports how it failed.</summary>

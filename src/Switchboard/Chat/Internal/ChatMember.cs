@@ -156,7 +156,7 @@ internal sealed class ChatMember : IChatMember, IDisposable
 
             await _connection.ShutdownOutputAsync(_connection.Aborted);
         }
-        catch (Exception e) when (e is OperationCanceledException || ConnectionErrors.IsDisconnect(e))
+        catch (Exception e) when (e is OperationCanceledException or ConnectionException)
         {
             // The peer is gone or the connection was reset: nothing more can reach it.
             Close(null, "connection lost");

@@ -67,15 +67,15 @@ internal sealed partial class ChatSession : IDisposable
             MarkUnfinished(); // until a nick is chosen, like a line under way
             await ReadLinesAsync(gate, reading.Token);
         }
-        catch (Exception e) when (e is OperationCanceledException || ConnectionErrors.IsDisconnect(e))
+        catch (Exception e) when (e is OperationCanceledException or ConnectionException)
         {
             if (_connection.Reason == CloseReason.Idle)
             {
                 _leaveReason = "idle";
             }
-            else if (e is not OperationCanceledException)
+            else if (e is ConnectionException and not ConnectionAbortedException)
             {
-                _leaveReason = "connection lost";
+                _leaveReason = "connection lost"; // reset or timed out; an abort by the server gave its own reason
             }
         }
         finally

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using Switchboard.Framing;
 using Switchboard.Handlers;
 using Switchboard.Transport;
 using Switchboard.Transport.Internal;
@@ -136,21 +137,33 @@ internal sealed partial class ServerCore : IDisposable
     public async Task RunConnectionAsync(Connection connection)
     {
         ServerLog.ConnectionAccepted(_logger, connection.Id, connection.RemoteText, connection.LocalEndpoint.ToString());
+        string? overLimit = null;
         try
         {
             await _streamHandler!.HandleAsync(connection, connection.Aborted);
             await connection.Output.FlushAsync();
             connection.TrySetReason(connection.PeerClosedInput ? CloseReason.PeerClosed : CloseReason.Completed);
         }
-        catch (Exception e) when (connection.Aborted.IsCancellationRequested && ConnectionErrors.IsDisconnect(e) || e is OperationCanceledException && connection.Aborted.IsCancellationRequested)
+        catch (ConnectionException e)
         {
-            // Aborted by the server (idle, drain): the reason is already recorded.
-        }
-        catch (Exception e) when (ConnectionErrors.IsDisconnect(e))
-        {
-            if (connection.TrySetReason(CloseReason.PeerReset))
+            // Mapped once at the transport edge: reset, timed out, or aborted by this side (whose reason is
+            // recorded already, so this records nothing).
+            if (connection.TrySetReason(e.Reason))
             {
-                ServerLog.ConnectionReset(_logger, connection.Id, connection.RemoteText);
+                LogLost(connection, e);
+            }
+        }
+        catch (OperationCanceledException) when (connection.Aborted.IsCancellationRequested)
+        {
+            // Aborted by the server (idle, drain) while the handler waited on something else: the reason is recorded.
+        }
+        catch (FramingException e) when (e.FromPeer)
+        {
+            // The client broke the framing (a frame over the limit, a lying prefix, a truncated frame): its fault,
+            // not the handler's, so one warning naming the limit, no stack trace.
+            if (connection.TrySetReason(CloseReason.Limit))
+            {
+                overLimit = e.Message;
             }
         }
         catch (Exception e)
@@ -162,7 +175,7 @@ internal sealed partial class ServerCore : IDisposable
         }
         finally
         {
-            Finish(connection);
+            Finish(connection, overLimit);
         }
     }
 
@@ -280,7 +293,25 @@ internal sealed partial class ServerCore : IDisposable
         ServerLog.Suppressed(_logger, level, description, count, seconds);
     }
 
-    private void Finish(Connection connection)
+    private void LogLost(Connection connection, ConnectionException e)
+    {
+        switch (e.Reason)
+        {
+            case CloseReason.PeerReset:
+                ServerLog.ConnectionReset(_logger, connection.Id, connection.RemoteText);
+                break;
+            case CloseReason.TimedOut:
+                ServerLog.ConnectionTimedOut(_logger, connection.Id, connection.RemoteText);
+                break;
+            default:
+                // An unexpected socket error: reported as before, as a failure with its cause.
+                ServerLog.HandlerFailed(_logger, connection.Id, connection.RemoteText, e.Message, e);
+                break;
+        }
+    }
+
+    /// <summary>Closes <paramref name="connection"/> for its reason; <paramref name="overLimit"/> names the limit a client broke.</summary>
+    private void Finish(Connection connection, string? overLimit)
     {
         var reason = connection.Reason ?? CloseReason.Completed;
         try
@@ -301,7 +332,14 @@ internal sealed partial class ServerCore : IDisposable
         if (reason == CloseReason.Limit && _throttle.ShouldLog("over-limit"))
         {
             // A client that sends garbage (a line over --max-line): worth a line at the default level, not one each.
-            ServerLog.ConnectionOverLimit(_logger, connection.Id, connection.RemoteText);
+            if (overLimit is null)
+            {
+                ServerLog.ConnectionOverLimit(_logger, connection.Id, connection.RemoteText);
+            }
+            else
+            {
+                ServerLog.ConnectionBrokeFraming(_logger, connection.Id, connection.RemoteText, overLimit);
+            }
         }
 
         ServerLog.ConnectionClosed(_logger, connection.Id, connection.RemoteText, reason.ToName(), connection.BytesReceived, connection.BytesSent);

@@ -57,6 +57,13 @@ internal static partial class ServerLog
     [LoggerMessage(14, LogLevel.Warning, "connection #{Id} from {Peer} closed by its handler: over a limit (e.g. --max-line)")]
     public static partial void ConnectionOverLimit(ILogger logger, long id, string peer);
 
+    [LoggerMessage(20, LogLevel.Warning, "connection #{Id} from {Peer} closed: it broke the framing: {Limit}")]
+    public static partial void ConnectionBrokeFraming(ILogger logger, long id, string peer, string limit);
+
+    // Debug, like a reset: a peer that vanished (keepalive or retransmissions unanswered) is ordinary on the internet.
+    [LoggerMessage(21, LogLevel.Debug, "connection #{Id} from {Peer} timed out: the peer stopped answering")]
+    public static partial void ConnectionTimedOut(ILogger logger, long id, string peer);
+
     [LoggerMessage(13, LogLevel.Information, "serving {Service} on {Endpoint} ({Model} model)")]
     public static partial void Listening(ILogger logger, string service, string endpoint, string model);
 

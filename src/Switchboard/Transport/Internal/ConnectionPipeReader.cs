@@ -48,13 +48,30 @@ internal sealed class ConnectionPipeReader : PipeReader
             // handler passes this way, and one state machine per read costs less than two.
             // A read that filled its buffer probably left more behind: skip the wait (on the async engine a zero-byte
             // receive, one more system call and thread hand-off) and read at once.
-            if (_io.WaitsBeforeRenting && !_lastReceiveFilled)
+            int received;
+            Memory<byte> memory;
+            try
             {
-                await _io.WaitForReadableAsync(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+                if (_io.WaitsBeforeRenting && !_lastReceiveFilled)
+                {
+                    await _io.WaitForReadableAsync(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+                }
+
+                memory = _pipe.Writer.GetMemory(_receiveSize);
+                received = await _io.ReceiveAsync(memory, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (ConnectionFailures.Map(e, _owner) is { } mapped)
+            {
+                throw mapped; // the socket's error as the library's exception, the original inside
             }
 
-            var memory = _pipe.Writer.GetMemory(_receiveSize);
-            var received = await _io.ReceiveAsync(memory, cancellationToken).ConfigureAwait(false);
+            if (received == 0 && _owner.Aborted.IsCancellationRequested)
+            {
+                // A receive ended by the abort may read "end of stream" (a blocked one, woken by the disconnect): that is
+                // the abort, not the peer's clean end.
+                throw ConnectionFailures.Aborted(_owner, null);
+            }
+
             await Append(received, memory.Length).ConfigureAwait(false);
         }
 

@@ -57,6 +57,10 @@ internal sealed class ConnectionPipeWriter : PipeWriter
                 await _io.SendAsync(segment, cancellationToken).ConfigureAwait(false);
             }
         }
+        catch (Exception e) when (ConnectionFailures.Map(e, _owner) is { } mapped)
+        {
+            throw mapped; // the socket's error as the library's exception, the original inside
+        }
         finally
         {
             // On a failed send the bytes are dropped with the connection; never send them twice.
@@ -85,7 +89,7 @@ internal sealed class ConnectionPipeWriter : PipeWriter
         {
             // A blocking send, or a socket already closed, throws on the call: report it through the task, as an
             // async write would, so a caller that starts several writes before awaiting them starts them all.
-            return ValueTask.FromException<FlushResult>(e);
+            return ValueTask.FromException<FlushResult>(ConnectionFailures.Map(e, _owner) ?? e);
         }
 
         if (!sending.IsCompletedSuccessfully)
@@ -102,7 +106,15 @@ internal sealed class ConnectionPipeWriter : PipeWriter
     private async ValueTask<FlushResult> FlushThenSendAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken)
     {
         await FlushAsync(cancellationToken).ConfigureAwait(false);
-        await _io.SendAsync(source, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _io.SendAsync(source, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (ConnectionFailures.Map(e, _owner) is { } mapped)
+        {
+            throw mapped;
+        }
+
         _owner.OnSent(source.Length);
         return default;
     }
@@ -110,7 +122,15 @@ internal sealed class ConnectionPipeWriter : PipeWriter
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<FlushResult> AwaitSendAsync(ValueTask sending, int length)
     {
-        await sending.ConfigureAwait(false);
+        try
+        {
+            await sending.ConfigureAwait(false);
+        }
+        catch (Exception e) when (ConnectionFailures.Map(e, _owner) is { } mapped)
+        {
+            throw mapped;
+        }
+
         _owner.OnSent(length);
         return default;
     }
