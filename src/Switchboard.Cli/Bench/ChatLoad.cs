@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 using HdrHistogram;
-using Switchboard.Transport.Internal;
 
 namespace Switchboard.Cli.Bench;
 

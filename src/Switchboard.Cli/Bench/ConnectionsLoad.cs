@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net.Sockets;
-using Switchboard.Transport.Internal;
 
 namespace Switchboard.Cli.Bench;
 

@@ -1,5 +1,4 @@
 using HdrHistogram;
-using Switchboard.Transport.Internal;
 
 namespace Switchboard.Cli.Bench;
 

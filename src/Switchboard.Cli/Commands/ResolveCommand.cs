@@ -4,7 +4,6 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Switchboard.Cli.Parsing;
 using Switchboard.Cli.Resolve;
-using Switchboard.Names;
 
 namespace Switchboard.Cli.Commands;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Switchboard.Names;
 
 namespace Switchboard.Cli.Resolve;
 

@@ -6,7 +6,7 @@ namespace Switchboard.Chat;
 /// names are 1–32 characters of ASCII letters, digits, <c>_</c> and <c>-</c>, optionally written with a leading
 /// <c>#</c>, and are kept in lower case.
 /// </summary>
-public static class ChatNames
+internal static class ChatNames
 {
     /// <summary>The longest nick.</summary>
     public const int MaxNickLength = 16;

@@ -9,7 +9,7 @@ namespace Switchboard.Chat;
 /// every other C0 or C1 control and DEL is dropped; tab stays. Nothing a member sends can move another member's
 /// cursor, retitle its window or ring its bell.
 /// </summary>
-public static class ChatText
+internal static class ChatText
 {
     private const char Escape = '\u001B';
     private const char Bell = '\u0007';

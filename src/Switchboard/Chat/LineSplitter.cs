@@ -15,7 +15,7 @@ namespace Switchboard.Chat;
 /// and LF); this class adds only telnet's pairs (a CR followed by LF or NUL is one end) and the buffer that carries a
 /// line across reads.
 /// </remarks>
-public sealed class LineSplitter
+internal sealed class LineSplitter
 {
     private const byte Cr = (byte)'\r';
     private const byte Lf = (byte)'\n';

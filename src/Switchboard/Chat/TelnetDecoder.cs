@@ -20,7 +20,7 @@ namespace Switchboard.Chat;
 /// survives buffer boundaries, so a command split across two reads is still recognised. A pure parser: no I/O, not
 /// thread-safe (except <see cref="PeerSpeaksTelnet"/>, which any thread may read).
 /// </summary>
-public sealed class TelnetDecoder
+internal sealed class TelnetDecoder
 {
     /// <summary>Interpret As Command: the byte that starts every telnet command.</summary>
     public const byte Iac = 255;

@@ -4,7 +4,7 @@ namespace Switchboard.Services;
 /// RFC 864's character pattern: lines of 72 characters from the 95 printable ASCII characters (space to '~'),
 /// each line starting one character later than the one before, each ended by CR LF. After 95 lines it repeats.
 /// </summary>
-public static class ChargenPattern
+internal static class ChargenPattern
 {
     /// <summary>Characters per line, CR LF not counted.</summary>
     public const int LineLength = 72;

@@ -29,7 +29,7 @@ public enum CloseReason
 
     /// <summary>
     /// The server was full and a newcomer took this connection's slot, because this one had the longest-unfinished
-    /// line or frame (see <see cref="Serving.ServerOptions.EvictionGrace"/>).
+    /// line or frame (see <c>ServerOptions.EvictionGrace</c>).
     /// </summary>
     Evicted,
 

@@ -9,10 +9,11 @@ namespace Switchboard.Transport;
 /// <summary>
 /// One accepted stream connection as a handler sees it: <see cref="Input"/> and <see cref="Output"/> pipes, the two
 /// endpoints, half-close and abort. The same object works under every concurrency model; the model decides only on
-/// which thread the handler's code runs.
+/// which thread the handler's code runs. It is an <see cref="IDuplexPipe"/>, as the client library's
+/// <c>ClientConnection</c> is, so code written against the pair runs on either end.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The token source has no timer or wait handle; Abort may race with the connection's end, so it is never disposed.")]
-public sealed class Connection
+public sealed class Connection : IDuplexPipe
 {
     private readonly SocketIO _io;
     private readonly ConnectionPipeReader _input;

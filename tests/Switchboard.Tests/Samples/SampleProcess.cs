@@ -22,20 +22,9 @@ public sealed class SampleProcess : ChildProcess
     /// </summary>
     public static string PathOf(string sample)
     {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Switchboard.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        if (directory is null)
-        {
-            throw new InvalidOperationException($"no Switchboard.slnx above {AppContext.BaseDirectory}");
-        }
-
-        var testProject = Path.Combine(directory.FullName, "tests", "Switchboard.Tests");
+        var testProject = RepositoryRoot.Combine("tests", "Switchboard.Tests");
         var outputFolder = Path.GetRelativePath(testProject, AppContext.BaseDirectory);
-        var path = Path.Combine(directory.FullName, "samples", sample, outputFolder, sample + ".dll");
+        var path = RepositoryRoot.Combine("samples", sample, outputFolder, sample + ".dll");
         return File.Exists(path) ? path : throw new FileNotFoundException($"sample {sample} is not built", path);
     }
 

@@ -32,7 +32,7 @@ internal static partial class DescriptorLimit
     /// <summary>
     /// Raises the soft limit to the hard one, where it is lower. The runtime already does this at start (checked: a
     /// soft 256 under a hard 20000 is 20000 in /proc/PID/limits), so this only undoes a lowering made since; it is
-    /// the process owner's call, hence <see cref="Serving.ServerOptions.RaiseDescriptorLimit"/>.
+    /// the process owner's call, hence <c>ServerOptions.RaiseDescriptorLimit</c>.
     /// </summary>
     public static void RaiseSoftToHard()
     {

@@ -1,12 +1,19 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 
+// Compiled into two assemblies: the library's select loop (EpollBackend) and the tool's bench load generator,
+// which drives its client sockets with it for the same reason but must need only the library's public surface.
+// Each copy gets a namespace of its own assembly, so the tests (which see the internals of both) never find two
+// types of one name. See docs/architecture.md, "The public surface".
+#if SWITCHBOARD_CLI
+namespace Switchboard.Cli.Bench;
+#else
 namespace Switchboard.Transport.Internal;
+#endif
 
 /// <summary>
-/// Linux epoll, under <see cref="EpollBackend"/>: sockets are registered once, edge-triggered, tagged with a slot
-/// number, and a wait returns only the ready ones, so a wake-up costs O(ready) rather than O(registered). The
-/// <c>switchboard bench</c> load generator drives its client sockets with it too, for the same reason.
+/// Linux epoll: sockets are registered once, edge-triggered, tagged with a slot number, and a wait returns only
+/// the ready ones, so a wake-up costs O(ready) rather than O(registered).
 /// </summary>
 internal sealed partial class EpollSet : IDisposable
 {

@@ -1,13 +1,13 @@
 using System.Globalization;
 
-namespace Switchboard.Names;
+namespace Switchboard.Cli.Resolve;
 
 /// <summary>
 /// The services database, <c>/etc/services</c> (Debian's <c>netbase</c> package provides it): what
 /// <c>getservbyname</c> and <c>getservbyport</c> read. Parsed here by a small pure parser, so a lookup does not
 /// depend on the C library and a malformed line is skipped rather than fatal, as glibc does.
 /// </summary>
-public sealed class ServicesFile
+internal sealed class ServicesFile
 {
     /// <summary>Where the system keeps the database.</summary>
     public const string DefaultPath = "/etc/services";

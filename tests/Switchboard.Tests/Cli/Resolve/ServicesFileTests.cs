@@ -1,7 +1,7 @@
-using Switchboard.Names;
+using Switchboard.Cli.Resolve;
 using Switchboard.Tests.Support;
 
-namespace Switchboard.Tests.Names;
+namespace Switchboard.Tests.Cli.Resolve;
 
 public sealed class ServicesFileTests
 {
