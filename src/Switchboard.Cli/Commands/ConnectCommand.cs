@@ -26,7 +26,7 @@ internal static class ConnectCommand
         var ipv4 = new Option<bool>("--ipv4", "-4") { Description = "Use IPv4 addresses only [default: false: every family]" };
         var ipv6 = new Option<bool>("--ipv6", "-6") { Description = "Use IPv6 addresses only [default: false: every family]" };
         var source = new Option<string?>("--source", "-s") { Description = "Local address to bind first: ADDR, ADDR:PORT, [V6]:PORT, :PORT; a path for unix and unixgram [default: the kernel picks]" };
-        var wait = new Option<string>("--wait") { Description = "Datagrams: after stdin EOF, exit once no reply has come for this long", DefaultValueFactory = _ => "2s" };
+        var wait = new Option<string>("--wait") { Description = "Datagrams: after stdin EOF, exit once no reply has come for this long", DefaultValueFactory = _ => DurationParser.Format(new RelayOptions().DatagramWait) };
         var perChunk = new Option<bool>("--datagram-per-chunk") { Description = "Datagrams: one per stdin read instead of one per line [default: false]" };
         var shared = new RelayOptionSet();
         var netcat = new NetcatOptionSet();
