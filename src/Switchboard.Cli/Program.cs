@@ -4,9 +4,6 @@ using Switchboard.Cli.Commands;
 using Switchboard.Cli.Commands.Bench;
 using Switchboard.Cli.Hosting;
 using Switchboard.Cli.Parsing;
-using Switchboard.Endpoints;
-using Switchboard.Serving;
-using Switchboard.Transport;
 
 StandardDescriptors.Check(); // first: before anything of ours opens a descriptor (see StandardDescriptors)
 
@@ -31,16 +28,10 @@ if (parse.Errors.Count > 0)
 try
 {
     // Signals are ours (see StopSignal): System.CommandLine would kill the process 2 s after Ctrl-C, mid-drain.
-    // Its default exception handler would print a usage error as a stack trace with exit 1: the catches below do it.
+    // Its default exception handler would print a usage error as a stack trace with exit 1: CommandFailure does it.
     return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
 }
-catch (Exception e) when (e is UsageException or EndpointFormatException or ArgumentException)
+catch (Exception e) when (CommandFailure.Knows(e))
 {
-    Console.Error.WriteLine($"switchboard: {e.Message}");
-    return ExitCodes.UsageError;
-}
-catch (Exception e) when (e is ListenerBindException or ServerStartException)
-{
-    Console.Error.WriteLine($"switchboard: {e.Message}");
-    return ExitCodes.NetworkError;
+    return CommandFailure.Report(e);
 }

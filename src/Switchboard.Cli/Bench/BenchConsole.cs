@@ -15,22 +15,13 @@ internal static class BenchConsole
     public static async Task<int> RunAsync(IBenchRun run, Func<CancellationToken, Task<IBenchSummary>> load, bool json)
     {
         using var stop = new StopSignal();
-        IBenchSummary summary;
-        try
+        var running = load(stop.Token); // a target that refuses: BenchConnectException, exit 1 (CommandFailure)
+        if (!json && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive)
         {
-            var running = load(stop.Token);
-            if (!json && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive)
-            {
-                await ShowLiveAsync(run, running);
-            }
+            await ShowLiveAsync(run, running);
+        }
 
-            summary = await running;
-        }
-        catch (BenchConnectException e)
-        {
-            await Console.Error.WriteLineAsync($"switchboard: {e.Message}");
-            return ExitCodes.NetworkError;
-        }
+        var summary = await running;
 
         await Console.Out.WriteLineAsync(json ? summary.ToJson() : summary.ToLine());
         await Console.Out.FlushAsync();

@@ -23,11 +23,11 @@ internal static class ConnectCommand
             Arity = ArgumentArity.OneOrMore,
         };
         ParseErrorReport.RejectOptionLike(target);
-        var timeout = new Option<string>("--timeout", "-w") { Description = "Connect timeout, per address tried", DefaultValueFactory = _ => "10s" };
+        var timeout = OptionFlags.Create(nameof(ClientOptions.ConnectTimeout), "Connect timeout, per address tried", new ClientOptions().ConnectTimeout);
         var ipv4 = new Option<bool>("--ipv4", "-4") { Description = "Use IPv4 addresses only [default: false: every family]" };
         var ipv6 = new Option<bool>("--ipv6", "-6") { Description = "Use IPv6 addresses only [default: false: every family]" };
         var source = new Option<string?>("--source", "-s") { Description = "Local address to bind first: ADDR, ADDR:PORT, [V6]:PORT, :PORT; a path for unix and unixgram [default: the kernel picks]" };
-        var wait = new Option<string>("--wait") { Description = "Datagrams: after stdin EOF, exit once no reply has come for this long", DefaultValueFactory = _ => "2s" };
+        var wait = new Option<string>("--wait") { Description = "Datagrams: after stdin EOF, exit once no reply has come for this long", DefaultValueFactory = _ => DurationParser.Format(new RelayOptions().DatagramWait) };
         var perChunk = new Option<bool>("--datagram-per-chunk") { Description = "Datagrams: one per stdin read instead of one per line [default: false]" };
         var shared = new RelayOptionSet();
         var netcat = new NetcatOptionSet();
@@ -55,7 +55,8 @@ internal static class ConnectCommand
 
             var tokens = parse.GetValue(target)!;
             var flags = netcat.Flags(parse);
-            var connectTimeout = OptionValues.PositiveDuration(parse.GetValue(timeout)!, "--timeout (-w)");
+            var connectTimeout = OptionValues.Parse(parse.GetValue(timeout)!, timeout.Name);
+            new ClientOptions { ConnectTimeout = connectTimeout }.Validate(); // the scan uses it too
             if (parse.GetValue(scan))
             {
                 return await ScanAsync(tokens, flags, connectTimeout, parse.GetValue(ipv4), parse.GetValue(ipv6), parse.GetValue(allowRemote), shared.Read(parse).Verbose);
@@ -133,30 +134,13 @@ internal static class ConnectCommand
             Say(relay, $"done: {outcome.Describe()}");
             return ExitFor(outcome, endpoint);
         }
-        catch (StdoutClosedException)
-        {
-            return ExitCodes.Success; // the reader of our output is done (| head): so are we
-        }
-        catch (ClientConnectException e)
-        {
-            return ConsoleStreams.Fail(e.Message);
-        }
-        catch (ConnectionException e)
-        {
-            return ConsoleStreams.Fail(ConsoleStreams.Describe(endpoint, e));
-        }
-        catch (SocketException e)
-        {
-            return ConsoleStreams.Fail(ConsoleStreams.Describe(endpoint, e));
-        }
         catch (OperationCanceledException) when (stop.Token.IsCancellationRequested)
         {
             return ExitCodes.Success; // Ctrl-C while connecting
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (CommandFailure.Knows(e))
         {
-            Console.Error.WriteLine($"switchboard: {e.Message}");
-            return ExitCodes.UsageError;
+            return CommandFailure.Report(e, endpoint); // here, where the endpoint is known, for a socket error
         }
     }
 

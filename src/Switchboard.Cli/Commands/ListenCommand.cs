@@ -30,7 +30,8 @@ internal static class ListenCommand
         var port = new Option<string?>("--port", "-p") { Description = "The port to listen on, as nc -l -p PORT; a HOST may follow [default: none: the target says]" };
         var keepOpen = new Option<bool>("--keep-open", "-k") { Description = "Serve many connections, one after another or at once; their output is interleaved by line [default: false: one connection]" };
         // No -m: serve's -m is --model, and nc-openbsd's -m is a minimum TTL; only ncat spells --max-conns -m.
-        var maxConnections = new Option<int>("--max-connections") { Description = "With --keep-open, most connections at once (ncat's -m, --max-conns)", DefaultValueFactory = _ => 100 };
+        // ncat's limit, not serve's (ServerOptions' 1024): listen relays a terminal, not a service.
+        var maxConnections = OptionFlags.Create(nameof(ServerOptions.MaxConnections), "With --keep-open, most connections at once (ncat's -m, --max-conns)", 100);
         var shared = new RelayOptionSet();
         var netcat = new NetcatOptionSet();
         var command = new Command(
@@ -50,7 +51,8 @@ internal static class ListenCommand
             var endpoint = NetcatTarget.ForListen(parse.GetValue(target) ?? [], netcat.Flags(parse), parse.GetValue(port));
             var relay = shared.Read(parse);
             var many = parse.GetValue(keepOpen);
-            var max = OptionValues.Positive(parse.GetValue(maxConnections), "--max-connections");
+            var max = parse.GetValue(maxConnections);
+            new ServerOptions { MaxConnections = max }.Validate(); // its rule, whether or not --keep-open uses it
             var crlf = netcat.Crlf(parse);
 
             return endpoint.Kind.IsStream()
@@ -115,13 +117,9 @@ internal static class ListenCommand
             {
                 End(ExitCodes.Success); // stopped, or dropped as a slow peer: as the canceled relay below
             }
-            catch (ConnectionException e)
+            catch (Exception e) when (e is ConnectionException or SocketException)
             {
-                End(ConsoleStreams.Fail($"{connection.RemoteText}: " + ConsoleStreams.Describe(endpoint, e)));
-            }
-            catch (SocketException e)
-            {
-                End(ConsoleStreams.Fail($"{connection.RemoteText}: " + ConsoleStreams.Describe(endpoint, e)));
+                End(CommandFailure.Report(e, endpoint, peer: connection.RemoteText));
             }
             catch (OperationCanceledException) when (linked.IsCancellationRequested)
             {

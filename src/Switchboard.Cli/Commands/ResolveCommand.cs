@@ -52,19 +52,11 @@ internal static class ResolveCommand
             var family = parse.GetValue(ipv4) ? AddressFamily.InterNetwork
                 : parse.GetValue(ipv6) ? AddressFamily.InterNetworkV6
                 : AddressFamily.Unspecified;
-            try
-            {
-                var result = await LookUpAsync(parse.GetValue(name), parse.GetValue(service), parse.GetValue(port), family, cancellationToken);
-                Console.Out.Write(parse.GetValue(json)
-                    ? JsonSerializer.Serialize(result, ResolveJsonContext.Default.ResolveResult) + "\n"
-                    : ResolveText.Format(result));
-                return ExitCodes.Success;
-            }
-            catch (LookupFailedException e)
-            {
-                Console.Error.WriteLine($"switchboard: {e.Message}");
-                return ExitCodes.NetworkError;
-            }
+            var result = await LookUpAsync(parse.GetValue(name), parse.GetValue(service), parse.GetValue(port), family, cancellationToken);
+            Console.Out.Write(parse.GetValue(json)
+                ? JsonSerializer.Serialize(result, ResolveJsonContext.Default.ResolveResult) + "\n"
+                : ResolveText.Format(result));
+            return ExitCodes.Success; // a name that does not resolve: LookupFailedException, exit 1 (CommandFailure)
         });
         return command;
     }

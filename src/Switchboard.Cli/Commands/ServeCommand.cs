@@ -16,8 +16,11 @@ internal static class ServeCommand
 {
     private static readonly string[] Models = ["async", "sequential", "threads", "select"];
 
-    /// <summary>More loops than cores only add contention; each holds a thread and two descriptors.</summary>
-    private const int MostAsyncLoops = 1024;
+    private const string Transport = nameof(ServerOptions.Transport) + ".";
+
+    // The defaults --help shows and the flags start from: the library's own.
+    private static readonly ServerOptions Server = new();
+    private static readonly ServiceOptions Services = new();
 
     public static Command Create()
     {
@@ -27,43 +30,43 @@ internal static class ServeCommand
         };
         service.AcceptOnlyFromAmong([.. ServiceCatalog.Names]);
 
-        var listen = new Option<string[]>("--listen", "-l")
+        var listenFlag = OptionFlags.For(nameof(ServerOptions.Listen));
+        var listen = new Option<string[]>(listenFlag.Name, listenFlag.Aliases)
         {
             Description = "Endpoint to listen on, repeatable: tcp://HOST:PORT, udp://HOST:PORT, unix:///abs/path, "
                 + "unixgram:///abs/path, unix://@abstract. Empty host = 127.0.0.1, [::] = all interfaces dual-stack, "
                 + "port 0 = ephemeral. [default: tcp and udp on 127.0.0.1 at the service's default port]",
             Arity = ArgumentArity.ZeroOrMore,
         };
-        var model = new Option<string>("--model", "-m")
-        {
-            Description = "Concurrency model: async (event loops, half the cores; scalable), sequential (one connection at a "
+        var model = OptionFlags.Create(
+            nameof(ServerOptions.Model),
+            "Concurrency model: async (event loops, half the cores; scalable), sequential (one connection at a "
                 + "time), threads (a thread per connection), select (one thread, readiness loop)",
-            DefaultValueFactory = _ => "async",
-        };
+            Server.Model.ToString().ToLowerInvariant());
         model.AcceptOnlyFromAmong(Models);
-        var asyncLoops = new Option<int>("--async-loops") { Description = "Event-loop threads of the async model on Linux (0 = half the cores, at least 1; at most 1024)", DefaultValueFactory = _ => 0 };
-        var maxConnections = new Option<int>("--max-connections") { Description = "Most connections served at once, lowered (with a warning) to fit under the open-file limit less a reserve of 64 or a tenth; when full, a newcomer replaces the connection whose line has been unfinished longest (over 2 s), else it is closed at accept", DefaultValueFactory = _ => 1024 };
-        var maxPerAddress = new Option<int>("--max-connections-per-ip") { Description = "Most connections served at once from one IP address; more are closed at accept (0 = no limit)", DefaultValueFactory = _ => 0 };
-        var idleTimeout = new Option<string>("--idle-timeout") { Description = "Close a connection idle this long (ms, s, m, h; 0 = off). Chat: a quiet member is probed instead, never cut for silence", DefaultValueFactory = _ => "5m" };
-        var drain = new Option<string>("--drain") { Description = "On SIGTERM or Ctrl-C, let live connections finish this long, then abort them", DefaultValueFactory = _ => "5s" };
-        var maxLine = new Option<int>("--max-line") { Description = "Longest line, in bytes, of line-based services (timestamp; chat: 4096 unless given)", DefaultValueFactory = _ => 8192 };
-        var lineFlush = new Option<string>("--line-flush") { Description = "Answer a partial line after this quiet spell (timestamp)", DefaultValueFactory = _ => "200ms" };
-        var lineTimeout = new Option<string>("--line-timeout") { Description = "Close a connection whose line is not complete this long after its first byte, the first line counted from the connect; answering a partial line does not end it (timestamp; 0 = off)", DefaultValueFactory = _ => "30s" };
-        var noDelay = new Option<bool>("--tcp-nodelay") { Description = "TCP_NODELAY on accepted connections (--tcp-nodelay false turns it off) [default: true]", DefaultValueFactory = _ => true };
-        var keepAlive = new Option<bool>("--keepalive") { Description = "SO_KEEPALIVE on accepted connections [default: false]", DefaultValueFactory = _ => false };
-        var reuseAddress = new Option<bool>("--reuse-address") { Description = "SO_REUSEADDR on TCP listeners, so a restart is not refused over TIME_WAIT [default: true]", DefaultValueFactory = _ => true };
-        var sendBuffer = new Option<int?>("--send-buffer") { Description = "SO_SNDBUF in bytes [default: the kernel's]" };
-        var receiveBuffer = new Option<int?>("--receive-buffer") { Description = "SO_RCVBUF in bytes [default: the kernel's]" };
-        var backlog = new Option<int>("--backlog") { Description = "Listen backlog (capped by net.core.somaxconn)", DefaultValueFactory = _ => 512 };
-        var unixMode = new Option<string?>("--unix-mode") { Description = "Octal permissions for Unix socket files, e.g. 660 [default: from the umask]" };
-        var replyRate = new Option<int>("--udp-reply-rate") { Description = "Datagram replies per second per source address, exact at any rate; state for 65,536 sources at most (0 = unlimited)", DefaultValueFactory = _ => 100 };
-        var replyBurst = new Option<int>("--udp-reply-burst") { Description = "Datagram replies one source may get at once before --udp-reply-rate applies", DefaultValueFactory = _ => 200 };
-        var replyLimitLoopback = new Option<bool>("--udp-reply-limit-loopback") { Description = "Apply --udp-reply-rate to loopback and Unix sources too, which cannot be spoofed from elsewhere [default: false]" };
+        var asyncLoops = OptionFlags.Create<int>(nameof(ServerOptions.AsyncLoops), $"Event-loop threads of the async model on Linux (0 = half the cores, at least 1; at most {ServerOptions.MostAsyncLoops})", Server.AsyncLoops);
+        var maxConnections = OptionFlags.Create<int>(nameof(ServerOptions.MaxConnections), Invariant($"Most connections served at once, lowered (with a warning) to fit under the open-file limit less a reserve of {Server.DescriptorReserve} or a tenth; when full, a newcomer replaces the connection whose line has been unfinished longest (over {DurationParser.Format(Server.EvictionGrace)}), else it is closed at accept"), Server.MaxConnections);
+        var maxPerAddress = OptionFlags.Create<int>(nameof(ServerOptions.MaxConnectionsPerAddress), "Most connections served at once from one IP address; more are closed at accept (0 = no limit)", Server.MaxConnectionsPerAddress);
+        var idleTimeout = OptionFlags.Create(nameof(ServerOptions.IdleTimeout), "Close a connection idle this long (ms, s, m, h; 0 = off). Chat: a quiet member is probed instead, never cut for silence", Server.IdleTimeout);
+        var drain = OptionFlags.Create(nameof(ServerOptions.DrainTimeout), "On SIGTERM or Ctrl-C, let live connections finish this long, then abort them", Server.DrainTimeout);
+        var maxLine = OptionFlags.Create<int>(nameof(ServiceOptions.MaxLine), Invariant($"Longest line, in bytes, of line-based services (timestamp; chat: {ChatServeOptions.Defaults.MaxLineBytes} unless given)"), Services.MaxLine);
+        var lineFlush = OptionFlags.Create(nameof(ServiceOptions.LineFlush), "Answer a partial line after this quiet spell (timestamp)", Services.LineFlush);
+        var lineTimeout = OptionFlags.Create(nameof(ServiceOptions.LineTimeout), "Close a connection whose line is not complete this long after its first byte, the first line counted from the connect; answering a partial line does not end it (timestamp; 0 = off)", Services.LineTimeout);
+        var noDelay = OptionFlags.Create<bool>(Transport + nameof(TransportOptions.NoDelay), "TCP_NODELAY on accepted connections (--tcp-nodelay false turns it off)", Server.Transport.NoDelay);
+        var keepAlive = OptionFlags.Create<bool>(Transport + nameof(TransportOptions.KeepAlive), "SO_KEEPALIVE on accepted connections", Server.Transport.KeepAlive);
+        var reuseAddress = OptionFlags.Create<bool>(Transport + nameof(TransportOptions.ReuseAddress), "SO_REUSEADDR on TCP listeners, so a restart is not refused over TIME_WAIT", Server.Transport.ReuseAddress);
+        var sendBuffer = new Option<int?>(OptionFlags.For(Transport + nameof(TransportOptions.SendBufferSize)).Name) { Description = "SO_SNDBUF in bytes [default: the kernel's]" };
+        var receiveBuffer = new Option<int?>(OptionFlags.For(Transport + nameof(TransportOptions.ReceiveBufferSize)).Name) { Description = "SO_RCVBUF in bytes [default: the kernel's]" };
+        var backlog = OptionFlags.Create<int>(Transport + nameof(TransportOptions.Backlog), "Listen backlog (capped by net.core.somaxconn)", Server.Transport.Backlog);
+        var unixMode = new Option<string?>(OptionFlags.For(Transport + nameof(TransportOptions.UnixSocketMode)).Name) { Description = "Octal permissions for Unix socket files, e.g. 660 [default: from the umask]" };
+        var replyRate = OptionFlags.Create<int>(nameof(ServerOptions.DatagramReplyRate), "Datagram replies per second per source address, exact at any rate; state for 65,536 sources at most (0 = unlimited)", Server.DatagramReplyRate);
+        var replyBurst = OptionFlags.Create<int>(nameof(ServerOptions.DatagramReplyBurst), $"Datagram replies one source may get at once before {OptionFlags.For(nameof(ServerOptions.DatagramReplyRate)).Name} applies", Server.DatagramReplyBurst);
+        var replyLimitLoopback = OptionFlags.Create<bool>(nameof(ServerOptions.DatagramReplyLimitLoopback), $"Apply {OptionFlags.For(nameof(ServerOptions.DatagramReplyRate)).Name} to loopback and Unix sources too, which cannot be spoofed from elsewhere", Server.DatagramReplyLimitLoopback);
         var logLevel = new Option<string>("--log-level") { Description = "Least severe log level written to stderr: " + LogLevelParser.Names, DefaultValueFactory = _ => "information" };
         var chat = new ChatServeOptions();
 
         var command = new Command("serve", "Serve a classic service or the telnet chat over TCP, UDP and Unix sockets. Prints 'listening on URI' per listener on stdout; logs go to stderr. "
-            + "Durations are at most 1193h, counts at most 1048576, byte sizes at most 1 GiB.")
+            + Invariant($"Durations are at most {Math.Floor(OptionLimits.LongestDuration.TotalHours)}h, counts at most {OptionLimits.LargestCount}, byte sizes at most {OptionLimits.LargestBytes / (1024 * 1024 * 1024)} GiB."))
         {
             service, listen, model, asyncLoops, maxConnections, maxPerAddress, idleTimeout, drain, maxLine, lineFlush, lineTimeout, noDelay, keepAlive,
             reuseAddress, sendBuffer, receiveBuffer, backlog, unixMode, replyRate, replyBurst, replyLimitLoopback, logLevel,
@@ -75,44 +78,47 @@ internal static class ServeCommand
 
         command.SetAction(async (parse, cancellationToken) =>
         {
+            // Flags in, options out: the options types check the values (Validate), and CommandFailure names the flag.
             var serviceOptions = new ServiceOptions
             {
-                MaxLine = Positive(parse.GetValue(maxLine), "--max-line", OptionValues.LargestBytes),
-                LineFlush = Duration(parse.GetValue(lineFlush)!, "--line-flush"),
-                LineTimeout = Duration(parse.GetValue(lineTimeout)!, "--line-timeout") is { } limit && limit > TimeSpan.Zero ? limit : Timeout.InfiniteTimeSpan,
+                MaxLine = parse.GetValue(maxLine),
+                LineFlush = OptionValues.Parse(parse.GetValue(lineFlush)!, lineFlush.Name),
+                LineTimeout = OptionValues.Parse(parse.GetValue(lineTimeout)!, lineTimeout.Name) is { } limit && limit > TimeSpan.Zero ? limit : Timeout.InfiniteTimeSpan,
             };
+            serviceOptions.Validate();
             var chatOptions = chat.Read(parse, serviceOptions, maxLine);
-            var definition = ServiceCatalog.Create(parse.GetValue(service)!, serviceOptions, chatOptions)!;
             var options = new ServerOptions
             {
                 Model = Enum.Parse<ConcurrencyModel>(parse.GetValue(model)!, ignoreCase: true),
-                AsyncLoops = NonNegative(parse.GetValue(asyncLoops), "--async-loops", MostAsyncLoops),
-                MaxConnections = Positive(parse.GetValue(maxConnections), "--max-connections"),
-                MaxConnectionsPerAddress = NonNegative(parse.GetValue(maxPerAddress), "--max-connections-per-ip"),
+                AsyncLoops = parse.GetValue(asyncLoops),
+                MaxConnections = parse.GetValue(maxConnections),
+                MaxConnectionsPerAddress = parse.GetValue(maxPerAddress),
                 RaiseDescriptorLimit = true, // the tool owns its process
 
-                IdleTimeout = Duration(parse.GetValue(idleTimeout)!, "--idle-timeout"),
-                DrainTimeout = Duration(parse.GetValue(drain)!, "--drain"),
-                DatagramReplyRate = NonNegative(parse.GetValue(replyRate), "--udp-reply-rate"),
-                DatagramReplyBurst = Positive(parse.GetValue(replyBurst), "--udp-reply-burst"),
+                IdleTimeout = OptionValues.Parse(parse.GetValue(idleTimeout)!, idleTimeout.Name),
+                DrainTimeout = OptionValues.Parse(parse.GetValue(drain)!, drain.Name),
+                DatagramReplyRate = parse.GetValue(replyRate),
+                DatagramReplyBurst = parse.GetValue(replyBurst),
                 DatagramReplyLimitLoopback = parse.GetValue(replyLimitLoopback),
-                ServiceName = definition.Name,
                 Transport = new TransportOptions
                 {
                     NoDelay = parse.GetValue(noDelay),
                     KeepAlive = parse.GetValue(keepAlive),
                     ReuseAddress = parse.GetValue(reuseAddress),
-                    SendBufferSize = parse.GetValue(sendBuffer) is { } send ? Positive(send, "--send-buffer", OptionValues.LargestBytes) : null,
-                    ReceiveBufferSize = parse.GetValue(receiveBuffer) is { } receive ? Positive(receive, "--receive-buffer", OptionValues.LargestBytes) : null,
-                    Backlog = Positive(parse.GetValue(backlog), "--backlog"),
+                    SendBufferSize = parse.GetValue(sendBuffer),
+                    ReceiveBufferSize = parse.GetValue(receiveBuffer),
+                    Backlog = parse.GetValue(backlog),
                     UnixSocketMode = parse.GetValue(unixMode) is { } mode ? FileMode(mode) : null,
                 },
             };
-
+            var definition = ServiceCatalog.Create(parse.GetValue(service)!, serviceOptions, chatOptions)!;
+            options.ServiceName = definition.Name;
             if (definition.Name == "chat")
             {
                 ChatServeOptions.AdjustServer(parse, chatOptions, options, maxConnections);
             }
+
+            options.Validate(); // before any name is looked up or anything bound
 
             var endpoints = parse.GetValue(listen) is { Length: > 0 } given
                 ? given.Select(EndpointUri.Parse).ToList()
@@ -173,12 +179,7 @@ internal static class ServeCommand
         return string.Create(CultureInfo.InvariantCulture, $"{name} (port {definition.DefaultPort})");
     }
 
-    // Every count and duration goes through OptionValues, so a value that parses but cannot work is one line here.
-    private static int Positive(int value, string option, int max = OptionValues.LargestCount) => OptionValues.Positive(value, option, max);
-
-    private static int NonNegative(int value, string option, int max = OptionValues.LargestCount) => OptionValues.NonNegative(value, option, max);
-
-    private static TimeSpan Duration(string text, string option) => OptionValues.Duration(text, option);
+    private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
 
     private static UnixFileMode FileMode(string octal)
     {

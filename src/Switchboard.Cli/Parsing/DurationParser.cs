@@ -31,4 +31,18 @@ internal static class DurationParser
         duration = TimeSpan.FromSeconds(value * scale);
         return true;
     }
+
+    /// <summary>
+    /// A duration as the flags take it, for <c>--help</c>'s defaults: <c>200ms</c>, <c>30s</c>, <c>60s</c>, <c>5m</c>,
+    /// <c>2h</c> (the larger unit once the count in the smaller reaches 120, where it divides exactly).
+    /// </summary>
+    public static string Format(TimeSpan duration)
+    {
+        var ms = (long)duration.TotalMilliseconds;
+        var text = ms % 1000 != 0 ? $"{ms}ms"
+            : ms < 120_000 || ms % 60_000 != 0 ? $"{ms / 1000}s"
+            : ms < 7_200_000 || ms % 3_600_000 != 0 ? $"{ms / 60_000}m"
+            : $"{ms / 3_600_000}h";
+        return text;
+    }
 }

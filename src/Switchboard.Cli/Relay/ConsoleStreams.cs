@@ -1,8 +1,5 @@
-using System.Net.Sockets;
 using Microsoft.Win32.SafeHandles;
 using Switchboard.Cli.Hosting;
-using Switchboard.Endpoints;
-using Switchboard.Transport;
 
 namespace Switchboard.Cli.Relay;
 
@@ -28,29 +25,10 @@ internal static class ConsoleStreams
             ? new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0)
             : new StandardOutputStream();
 
-    /// <summary>Prints one line on stderr and returns the network-error exit code.</summary>
+    /// <summary>Prints one line on stderr and returns the network-error exit code (an outcome, such as an idle timeout; failures go to <see cref="CommandFailure"/>).</summary>
     public static int Fail(string message)
     {
         Console.Error.WriteLine($"switchboard: {message}");
         return ExitCodes.NetworkError;
     }
-
-    /// <summary>A lost connection during the exchange, in one line naming the endpoint.</summary>
-    public static string Describe(EndpointUri endpoint, ConnectionException e) => e switch
-    {
-        ConnectionResetException => $"connection to {endpoint} reset by peer",
-        ConnectionAbortedException => $"connection to {endpoint} aborted",
-        ConnectionTimedOutException => $"connection to {endpoint} timed out",
-        { InnerException: SocketException s } => Describe(endpoint, s),
-        _ => $"connection to {endpoint}: {e.Message}",
-    };
-
-    /// <summary>A socket error during the exchange, in one line naming the endpoint.</summary>
-    public static string Describe(EndpointUri endpoint, SocketException e) => e.SocketErrorCode switch
-    {
-        SocketError.ConnectionReset => $"connection to {endpoint} reset by peer",
-        SocketError.ConnectionAborted or SocketError.Shutdown => $"connection to {endpoint} aborted",
-        SocketError.TimedOut => $"connection to {endpoint} timed out",
-        _ => $"connection to {endpoint}: {e.Message}",
-    };
 }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Switchboard.Cli.Bench;
 using Switchboard.Cli.Parsing;
+using Switchboard.Cli.Resolve;
 
 namespace Switchboard.Cli.Scan;
 
@@ -83,7 +84,7 @@ internal static class PortScan
         }
         catch (SocketException e)
         {
-            throw new UsageException($"-z: host '{request.Host}' not found ({e.Message})");
+            throw new LookupFailedException($"-z: host '{request.Host}' not found ({e.Message})");
         }
 
         addresses = [.. addresses.Where(a => request.Family == AddressFamily.Unspecified || a.AddressFamily == request.Family)];

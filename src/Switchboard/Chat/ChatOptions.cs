@@ -76,23 +76,29 @@ public sealed class ChatOptions
     /// </summary>
     public IMeterFactory? MeterFactory { get; set; }
 
-    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for a value no chat can run with.</summary>
+    /// <summary>
+    /// Throws <see cref="OptionOutOfRangeException"/> (an <see cref="ArgumentOutOfRangeException"/>) naming the option
+    /// for a value no chat can run with: counts from their least (0 or 1) to <see cref="OptionLimits.LargestCount"/>,
+    /// sizes to <see cref="OptionLimits.LargestBytes"/>, durations to <see cref="OptionLimits.LongestDuration"/>.
+    /// <see cref="ChatService"/> calls it.
+    /// </summary>
     public void Validate()
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxLineBytes, 1, nameof(MaxLineBytes));
-        ArgumentOutOfRangeException.ThrowIfNegative(MaxLineRate, nameof(MaxLineRate));
-        ArgumentOutOfRangeException.ThrowIfLessThan(LineBurst, 1, nameof(LineBurst));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxQueuedBytes, 1, nameof(MaxQueuedBytes));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxQueuedMessages, 1, nameof(MaxQueuedMessages));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxMembers, 1, nameof(MaxMembers));
-        ArgumentOutOfRangeException.ThrowIfLessThan(CloseTimeout, TimeSpan.Zero, nameof(CloseTimeout));
-        if (NickTimeout < TimeSpan.Zero && NickTimeout != Timeout.InfiniteTimeSpan)
+        OptionOutOfRangeException.ThrowIfOutOfRange(MaxLineBytes, 1, OptionLimits.LargestBytes, nameof(MaxLineBytes));
+        OptionOutOfRangeException.ThrowIfOutOfRange(MaxLineRate, 0, OptionLimits.LargestCount, nameof(MaxLineRate));
+        OptionOutOfRangeException.ThrowIfOutOfRange(LineBurst, 1, OptionLimits.LargestCount, nameof(LineBurst));
+        OptionOutOfRangeException.ThrowIfOutOfRange(MaxQueuedBytes, 1, OptionLimits.LargestBytes, nameof(MaxQueuedBytes));
+        OptionOutOfRangeException.ThrowIfOutOfRange(MaxQueuedMessages, 1, OptionLimits.LargestCount, nameof(MaxQueuedMessages));
+        OptionOutOfRangeException.ThrowIfOutOfRange(MaxMembers, 1, OptionLimits.LargestCount, nameof(MaxMembers));
+        OptionOutOfRangeException.ThrowIfOutOfRange(CloseTimeout, TimeSpan.Zero, OptionLimits.LongestDuration, nameof(CloseTimeout));
+        if (NickTimeout != Timeout.InfiniteTimeSpan)
         {
-            throw new ArgumentOutOfRangeException(nameof(NickTimeout), NickTimeout, "must be positive, zero or Timeout.InfiniteTimeSpan (both off)");
+            OptionOutOfRangeException.ThrowIfOutOfRange(NickTimeout, TimeSpan.Zero, OptionLimits.LongestDuration, nameof(NickTimeout));
         }
+
         if (ChatNames.NormalizeRoom(DefaultRoom) is null)
         {
-            throw new ArgumentOutOfRangeException(nameof(DefaultRoom), DefaultRoom, "not a valid room name: " + ChatNames.RoomRule);
+            throw new OptionOutOfRangeException(nameof(DefaultRoom), DefaultRoom, "is not a valid room name: " + ChatNames.RoomRule);
         }
     }
 }

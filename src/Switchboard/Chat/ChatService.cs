@@ -33,6 +33,7 @@ public sealed class ChatService : IStreamHandler, IDisposable
         : this(options ?? throw new ArgumentNullException(nameof(options)), hub)
     {
         ArgumentNullException.ThrowIfNull(services);
+        services.Validate();
         LineTimeout = services.LineTimeout;
         TimeProvider = services.TimeProvider;
     }

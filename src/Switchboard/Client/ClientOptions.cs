@@ -28,4 +28,25 @@ public sealed class ClientOptions
 
     /// <summary>TCP_NODELAY on tcp connections. Defaults to true: an interactive client wants each write sent at once.</summary>
     public bool NoDelay { get; set; } = true;
+
+    /// <summary>
+    /// Throws <see cref="OptionOutOfRangeException"/> (an <see cref="ArgumentOutOfRangeException"/>) naming the option
+    /// for a value no client can run with: <see cref="ConnectTimeout"/> must be more than 0 and at most
+    /// <see cref="OptionLimits.LongestDuration"/>, or <see cref="Timeout.InfiniteTimeSpan"/>. <see cref="SocketClient"/>
+    /// calls it.
+    /// </summary>
+    public void Validate()
+    {
+        if (ConnectTimeout == Timeout.InfiniteTimeSpan)
+        {
+            return;
+        }
+
+        if (ConnectTimeout <= TimeSpan.Zero)
+        {
+            throw new OptionOutOfRangeException(nameof(ConnectTimeout), ConnectTimeout, "must be more than 0");
+        }
+
+        OptionOutOfRangeException.ThrowIfOutOfRange(ConnectTimeout, TimeSpan.Zero, OptionLimits.LongestDuration, nameof(ConnectTimeout));
+    }
 }

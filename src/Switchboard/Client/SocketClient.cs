@@ -31,6 +31,7 @@ public static class SocketClient
         }
 
         options ??= new ClientOptions();
+        options.Validate();
         var targets = await AddressResolver.ResolveAsync(endpoint, options, cancellationToken);
         return await ConnectAnyAsync(endpoint, targets, options, cancellationToken);
     }
@@ -101,6 +102,7 @@ public static class SocketClient
         }
 
         options ??= new ClientOptions();
+        options.Validate();
         var targets = await AddressResolver.ResolveAsync(endpoint, options, cancellationToken);
         var target = targets[0]; // nothing answers a datagram socket's connect(): the first address is as good as any
         var socket = CreateSocket(endpoint.Kind, target);

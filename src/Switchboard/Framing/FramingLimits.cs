@@ -4,7 +4,7 @@ namespace Switchboard.Framing;
 public static class FramingLimits
 {
     /// <summary>
-    /// The longest delimited frame (a line), delimiter excluded: 8 KiB, the same as the services' <c>--max-line</c>
+    /// The longest delimited frame (a line), delimiter excluded: 8 KiB, the same as <c>ServiceOptions.MaxLine</c>
     /// and Kestrel's request-line limit. Lines longer than this are an attack or a mistake in a line protocol.
     /// </summary>
     public const int DefaultMaxLineLength = 8 * 1024;

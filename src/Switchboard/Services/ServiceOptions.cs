@@ -26,4 +26,20 @@ public sealed class ServiceOptions
 
     /// <summary>The clock for daytime, time and timestamp. Defaults to the system clock.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>
+    /// Throws <see cref="OptionOutOfRangeException"/> (an <see cref="ArgumentOutOfRangeException"/>) naming the option
+    /// for a value no service can run with: <see cref="MaxLine"/> from 1 to <see cref="OptionLimits.LargestBytes"/>,
+    /// durations from 0 to <see cref="OptionLimits.LongestDuration"/> (<see cref="LineTimeout"/> also
+    /// <see cref="Timeout.InfiniteTimeSpan"/>).
+    /// </summary>
+    public void Validate()
+    {
+        OptionOutOfRangeException.ThrowIfOutOfRange(MaxLine, 1, OptionLimits.LargestBytes, nameof(MaxLine));
+        OptionOutOfRangeException.ThrowIfOutOfRange(LineFlush, TimeSpan.Zero, OptionLimits.LongestDuration, nameof(LineFlush));
+        if (LineTimeout != Timeout.InfiniteTimeSpan)
+        {
+            OptionOutOfRangeException.ThrowIfOutOfRange(LineTimeout, TimeSpan.Zero, OptionLimits.LongestDuration, nameof(LineTimeout));
+        }
+    }
 }

@@ -110,7 +110,7 @@ public sealed class TimestampService(ServiceOptions options) : IStreamHandler, I
     private async ValueTask RefuseLongLineAsync(Connection connection, CancellationToken cancellationToken)
     {
         connection.TrySetCloseReason(CloseReason.Limit);
-        var message = string.Create(CultureInfo.InvariantCulture, $"error: line longer than {options.MaxLine} bytes (--max-line); closing\r\n");
+        var message = string.Create(CultureInfo.InvariantCulture, $"error: line longer than {options.MaxLine} bytes; closing\r\n");
         await connection.Output.WriteAsync(Encoding.ASCII.GetBytes(message), cancellationToken);
     }
 }

@@ -117,22 +117,43 @@ public sealed class ServerOptions
     public TransportOptions Transport { get; set; } = new();
 
     /// <summary>
-    /// Throws <see cref="ArgumentOutOfRangeException"/> for a value no server can run with, and
+    /// Throws <see cref="OptionOutOfRangeException"/> (an <see cref="ArgumentOutOfRangeException"/>) naming the option
+    /// for a value no server can run with: counts from their least (0 or 1) to <see cref="OptionLimits.LargestCount"/>
+    /// (<see cref="AsyncLoops"/> to <see cref="MostAsyncLoops"/>), durations from 0 to
+    /// <see cref="OptionLimits.LongestDuration"/>, socket buffers to <see cref="OptionLimits.LargestBytes"/>; and
     /// <see cref="ArgumentException"/> for a loop backend (here or in <c>SWITCHBOARD_LOOP_BACKEND</c>) that is unknown
-    /// or not available on this system.
+    /// or not available on this system. <see cref="Server.Start"/> calls it.
     /// </summary>
     public void Validate()
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxConnections, 1, nameof(MaxConnections));
-        ArgumentOutOfRangeException.ThrowIfNegative(AsyncLoops, nameof(AsyncLoops));
+        Count(MaxConnections, 1, nameof(MaxConnections));
+        Count(AsyncLoops, 0, nameof(AsyncLoops), MostAsyncLoops);
         _ = Switchboard.Transport.Internal.ReadinessBackends.Resolve(LoopBackend); // an unknown or unavailable backend: one clear line
-        ArgumentOutOfRangeException.ThrowIfNegative(MaxConnectionsPerAddress, nameof(MaxConnectionsPerAddress));
-        ArgumentOutOfRangeException.ThrowIfNegative(DescriptorReserve, nameof(DescriptorReserve));
-        ArgumentOutOfRangeException.ThrowIfLessThan(EvictionGrace, TimeSpan.Zero, nameof(EvictionGrace));
-        ArgumentOutOfRangeException.ThrowIfLessThan(IdleTimeout, TimeSpan.Zero, nameof(IdleTimeout));
-        ArgumentOutOfRangeException.ThrowIfLessThan(DrainTimeout, TimeSpan.Zero, nameof(DrainTimeout));
-        ArgumentOutOfRangeException.ThrowIfNegative(DatagramReplyRate, nameof(DatagramReplyRate));
-        ArgumentOutOfRangeException.ThrowIfLessThan(DatagramReplyBurst, 1, nameof(DatagramReplyBurst));
-        ArgumentOutOfRangeException.ThrowIfLessThan(Transport.Backlog, 1, "Transport.Backlog");
+        Count(MaxConnectionsPerAddress, 0, nameof(MaxConnectionsPerAddress));
+        Count(DescriptorReserve, 0, nameof(DescriptorReserve));
+        Duration(EvictionGrace, nameof(EvictionGrace));
+        Duration(IdleTimeout, nameof(IdleTimeout));
+        Duration(DrainTimeout, nameof(DrainTimeout));
+        Count(DatagramReplyRate, 0, nameof(DatagramReplyRate));
+        Count(DatagramReplyBurst, 1, nameof(DatagramReplyBurst));
+        Count(Transport.Backlog, 1, "Transport.Backlog");
+        if (Transport.SendBufferSize is { } send)
+        {
+            Count(send, 1, "Transport.SendBufferSize", OptionLimits.LargestBytes);
+        }
+
+        if (Transport.ReceiveBufferSize is { } receive)
+        {
+            Count(receive, 1, "Transport.ReceiveBufferSize", OptionLimits.LargestBytes);
+        }
     }
+
+    /// <summary>The most <see cref="AsyncLoops"/>: more loops than cores only add contention, and each holds a thread and two descriptors.</summary>
+    public const int MostAsyncLoops = 1024;
+
+    private static void Count(int value, int min, string name, int max = OptionLimits.LargestCount) =>
+        OptionOutOfRangeException.ThrowIfOutOfRange(value, min, max, name);
+
+    private static void Duration(TimeSpan value, string name) =>
+        OptionOutOfRangeException.ThrowIfOutOfRange(value, TimeSpan.Zero, OptionLimits.LongestDuration, name);
 }

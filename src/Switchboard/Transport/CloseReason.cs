@@ -24,7 +24,7 @@ public enum CloseReason
     /// <summary>The handler failed, or an unexpected socket error.</summary>
     Error,
 
-    /// <summary>A line or frame was not complete within its time (<c>--line-timeout</c>): a slow or stalled sender.</summary>
+    /// <summary>A line or frame was not complete within its time (<c>ServiceOptions.LineTimeout</c>): a slow or stalled sender.</summary>
     FrameTimeout,
 
     /// <summary>

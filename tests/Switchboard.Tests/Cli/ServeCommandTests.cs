@@ -1,5 +1,9 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Switchboard.Chat;
+using Switchboard.Services;
+using Switchboard.Serving;
 using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.Cli;
@@ -179,10 +183,51 @@ public sealed class ServeCommandTests : IDisposable
         // The burst of 3, plus at most one or two refilled at 1 per second while the test ran.
         Assert.InRange(replies, 3, 5);
 
-        // The warning says why a local client is limited at all, and which options do it.
+        // The warning says why a local client is limited at all, and which flags do it (the library names its options).
         Assert.True(
-            await Eventually.TrueAsync(() => process.StandardError.Contains("--udp-reply-limit-loopback is on", StringComparison.Ordinal)),
+            await Eventually.TrueAsync(() => process.StandardError.Contains("(--udp-reply-rate, --udp-reply-burst; local sources are limited because --udp-reply-limit-loopback is on)", StringComparison.Ordinal)),
             process.StandardError);
+    }
+
+    [Fact(Timeout = TestTimeouts.Process)]
+    public async Task AConnectionOverTheLimitIsLoggedWithTheFlagThatSetsIt()
+    {
+        var (process, endpoints) = await CliProcess.ServeAsync(1, "echo", "--listen", "tcp://127.0.0.1:0", "--max-connections", "1");
+        await using var _ = process;
+        using var holder = await TestClient.ConnectAsync(endpoints[0]);
+        await holder.SendAllAsync("h"u8.ToArray());
+        await holder.ReadExactlyAsync(1); // served: it holds the one slot
+        using var refused = await TestClient.ConnectAsync(endpoints[0]);
+
+        Assert.True(
+            await Eventually.TrueAsync(() => process.StandardError.Contains("rejected: 1 connections is the limit (--max-connections)", StringComparison.Ordinal)),
+            process.StandardError);
+        Assert.DoesNotContain("MaxConnections", process.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = TestTimeouts.Process)]
+    public async Task HelpShowsTheLibrarysOwnDefaults()
+    {
+        var (code, stdout, _) = await CliProcess.RunAsync(TestTimeouts.Io * 3, "serve", "--help");
+        Assert.Equal(0, code);
+        var server = new ServerOptions();
+        var services = new ServiceOptions();
+        var chat = new ChatOptions();
+        Assert.Equal(server.MaxConnections.ToString(CultureInfo.InvariantCulture), DefaultOf(stdout, "--max-connections"));
+        Assert.Equal(server.DatagramReplyBurst.ToString(CultureInfo.InvariantCulture), DefaultOf(stdout, "--udp-reply-burst"));
+        Assert.Equal(server.Transport.Backlog.ToString(CultureInfo.InvariantCulture), DefaultOf(stdout, "--backlog"));
+        Assert.Equal(services.MaxLine.ToString(CultureInfo.InvariantCulture), DefaultOf(stdout, "--max-line"));
+        Assert.Equal(chat.MaxQueuedBytes.ToString(CultureInfo.InvariantCulture), DefaultOf(stdout, "--max-queue-bytes"));
+        Assert.Equal(server.IdleTimeout, TimeSpan.FromMinutes(int.Parse(DefaultOf(stdout, "--idle-timeout").TrimEnd('m'), CultureInfo.InvariantCulture)));
+        Assert.Equal(services.LineTimeout, TimeSpan.FromSeconds(int.Parse(DefaultOf(stdout, "--line-timeout").TrimEnd('s'), CultureInfo.InvariantCulture)));
+        Assert.Equal(chat.NickTimeout, TimeSpan.FromSeconds(int.Parse(DefaultOf(stdout, "--nick-timeout").TrimEnd('s'), CultureInfo.InvariantCulture)));
+    }
+
+    private static string DefaultOf(string help, string option)
+    {
+        var line = help.Split('\n').Single(l => l.TrimStart().StartsWith(option + " ", StringComparison.Ordinal));
+        var start = line.LastIndexOf("[default: ", StringComparison.Ordinal) + "[default: ".Length;
+        return line[start..line.IndexOf(']', start)];
     }
 
     [Fact(Timeout = TestTimeouts.Process)]

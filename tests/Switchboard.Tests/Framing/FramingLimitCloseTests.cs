@@ -55,11 +55,12 @@ public sealed class FramingLimitCloseTests : IDisposable
     [MemberData(nameof(ModelsAndCases))]
     public async Task AFramingViolationClosesWithLimitAndOneWarningNamingThePeerAndTheLimit(ConcurrencyModel model, string broken)
     {
-        var options = new ServerOptions { Model = model, DrainTimeout = TimeSpan.FromSeconds(2) };
+        using var meters = new TestMeterFactory();
+        var options = new ServerOptions { Model = model, DrainTimeout = TimeSpan.FromSeconds(2), MeterFactory = meters };
         options.Listen.Add(TestServer.Ephemeral(TransportKind.Tcp, _dir));
         await using var server = new Server(options, new StrictFramedEcho(), null, _loggerFactory);
+        using var closed = meters.Collect("switchboard.connections.closed");
         server.Start();
-        using var closed = new MetricCollector<long>(server.Meter!, "switchboard.connections.closed");
 
         using var client = await TestClient.ConnectAsync(server.Listeners[0].Endpoint);
         var peer = client.LocalEndPoint!.ToString()!;

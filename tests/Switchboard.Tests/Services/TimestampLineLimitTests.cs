@@ -33,7 +33,7 @@ public sealed class TimestampLineLimitTests : IDisposable
         await using var server = Start();
         using var client = await TestClient.ConnectAsync(server.Listeners[0].Endpoint);
         await client.SendAllAsync(Encoding.ASCII.GetBytes(new string('a', MaxLine)));
-        var expected = $"error: line longer than {MaxLine} bytes (--max-line); closing\r\n";
+        var expected = $"error: line longer than {MaxLine} bytes; closing\r\n";
         var reply = Encoding.ASCII.GetString(await client.ReadExactlyAsync(expected.Length));
         Assert.Equal(expected, reply);
     }

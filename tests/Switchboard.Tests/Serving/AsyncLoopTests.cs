@@ -72,8 +72,9 @@ public sealed class AsyncLoopTests : IDisposable
         var options = new ServerOptions { AsyncLoops = -1 };
         options.Listen.Add(TestServer.Ephemeral(TransportKind.Tcp, _dir));
         await using var server = new Server(options, new ThreadRecordingEcho(), null);
-        var error = Assert.Throws<ArgumentOutOfRangeException>(server.Start);
-        Assert.Contains("AsyncLoops", error.Message, StringComparison.Ordinal);
+        var error = Assert.Throws<OptionOutOfRangeException>(server.Start);
+        Assert.Equal("AsyncLoops", error.OptionName);
+        Assert.Equal("AsyncLoops must be 0 or more, not -1", error.Message);
     }
 
 

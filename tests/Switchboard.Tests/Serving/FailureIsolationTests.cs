@@ -108,7 +108,7 @@ public sealed class FailureIsolationTests : IDisposable
         var peer = garbage.LocalEndPoint!.ToString()!;
         await garbage.SendAllAsync(Enumerable.Repeat((byte)'g', 200).ToArray());
         var reply = Encoding.ASCII.GetString(await ReadUntilClosedAsync(garbage));
-        Assert.Equal("error: line longer than 64 bytes (--max-line); closing\r\n", reply);
+        Assert.Equal("error: line longer than 64 bytes; closing\r\n", reply);
 
         using var next = await TestClient.ConnectAsync(endpoint);
         await next.SendAllAsync("fine\n"u8.ToArray());

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Switchboard.Cli.Parsing;
-using Switchboard.Endpoints;
 
 namespace Switchboard.Cli.Commands.Bench;
 
@@ -24,23 +23,6 @@ internal static class BenchOptions
         Description = description,
         DefaultValueFactory = _ => fallback,
     };
-
-    /// <summary>
-    /// Runs a bench action, turning a bad argument into one line on stderr and exit code 2 here: System.CommandLine's
-    /// default handler would print a stack trace and exit 1 before Program's handler sees the exception.
-    /// </summary>
-    public static async Task<int> GuardAsync(Func<Task<int>> action)
-    {
-        try
-        {
-            return await action();
-        }
-        catch (Exception e) when (e is UsageException or EndpointFormatException or ArgumentException)
-        {
-            await Console.Error.WriteLineAsync($"switchboard: {e.Message}");
-            return ExitCodes.UsageError;
-        }
-    }
 
     public static int Positive(int value, string option) => OptionValues.Positive(value, option);
 

@@ -24,7 +24,7 @@ internal static class ChatBenchCommand
             target, members, senders, rate, window, duration, warmup, nick, json, allowRemote,
         };
 
-        command.SetAction((parse, _) => BenchOptions.GuardAsync(async () =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             var memberCount = BenchOptions.Positive(parse.GetValue(members), "--members");
             var senderCount = BenchOptions.Positive(parse.GetValue(senders), "--senders");
@@ -34,7 +34,7 @@ internal static class ChatBenchCommand
             }
 
             var options = new ChatLoadOptions(
-                await BenchTarget.ResolveAsync(parse.GetValue(target)!, parse.GetValue(allowRemote), tcpOnly: false),
+                await BenchTarget.ResolveAsync(parse.GetValue(target)!, parse.GetValue(allowRemote), tcpOnly: false, cancellationToken),
                 memberCount,
                 senderCount,
                 BenchOptions.NonNegative(parse.GetValue(rate), "--rate"),
@@ -44,7 +44,7 @@ internal static class ChatBenchCommand
                 parse.GetValue(nick));
             var load = new ChatLoad(options);
             return await BenchConsole.RunAsync(load, async stop => await load.RunAsync(stop), parse.GetValue(json));
-        }));
+        });
         return command;
     }
 }

@@ -19,16 +19,16 @@ internal static class ConnectionsBenchCommand
             target, count, duration, concurrency, json, allowRemote,
         };
 
-        command.SetAction((parse, _) => BenchOptions.GuardAsync(async () =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new ConnectionsLoadOptions(
-                await BenchTarget.ResolveAsync(parse.GetValue(target)!, parse.GetValue(allowRemote)),
+                await BenchTarget.ResolveAsync(parse.GetValue(target)!, parse.GetValue(allowRemote), cancellationToken: cancellationToken),
                 BenchOptions.Positive(parse.GetValue(count), "--count"),
                 BenchOptions.ParseDuration(parse.GetValue(duration)!, "--duration"),
                 BenchOptions.Positive(parse.GetValue(concurrency), "--concurrency"));
             var load = new ConnectionsLoad(options);
             return await BenchConsole.RunAsync(load, async stop => await load.RunAsync(Console.Error, stop), parse.GetValue(json));
-        }));
+        });
         return command;
     }
 }

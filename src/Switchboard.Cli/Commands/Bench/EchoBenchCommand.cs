@@ -25,7 +25,7 @@ internal static class EchoBenchCommand
             target, connections, size, inFlight, duration, warmup, threads, json, allowRemote,
         };
 
-        command.SetAction((parse, _) => BenchOptions.GuardAsync(async () =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             var messageSize = BenchOptions.Positive(parse.GetValue(size), "--size");
             if (messageSize > MaxSize)
@@ -34,7 +34,7 @@ internal static class EchoBenchCommand
             }
 
             var options = new EchoLoadOptions(
-                await BenchTarget.ResolveAsync(parse.GetValue(target)!, parse.GetValue(allowRemote)),
+                await BenchTarget.ResolveAsync(parse.GetValue(target)!, parse.GetValue(allowRemote), cancellationToken: cancellationToken),
                 BenchOptions.Positive(parse.GetValue(connections), "--connections"),
                 messageSize,
                 BenchOptions.Positive(parse.GetValue(inFlight), "--inflight"),
@@ -43,7 +43,7 @@ internal static class EchoBenchCommand
                 BenchOptions.Positive(parse.GetValue(threads), "--threads"));
             var load = new EchoLoad(options);
             return await BenchConsole.RunAsync(load, async stop => await load.RunAsync(stop), parse.GetValue(json));
-        }));
+        });
         return command;
     }
 }

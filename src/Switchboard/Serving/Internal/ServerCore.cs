@@ -281,12 +281,12 @@ internal sealed partial class ServerCore : IDisposable
     {
         var (level, description) = key switch
         {
-            "max-connections" => (LogLevel.Warning, "connections rejected (--max-connections)"),
-            "max-connections-per-ip" => (LogLevel.Warning, "connections rejected (--max-connections-per-ip)"),
+            "max-connections" => (LogLevel.Warning, "connections rejected (MaxConnections)"),
+            "max-connections-per-ip" => (LogLevel.Warning, "connections rejected (MaxConnectionsPerAddress)"),
             "evicted" => (LogLevel.Warning, "connections evicted for newcomers (server full)"),
-            "frame-timeout" => (LogLevel.Warning, "connections closed with a line unfinished (--line-timeout)"),
+            "frame-timeout" => (LogLevel.Warning, "connections closed with a line unfinished (LineTimeout)"),
             "over-limit" => (LogLevel.Warning, "connections closed over a limit"),
-            "idle" => (LogLevel.Information, "connections closed idle (--idle-timeout)"),
+            "idle" => (LogLevel.Information, "connections closed idle (IdleTimeout)"),
             "accept" => (LogLevel.Warning, "accept failures"),
             _ => (LogLevel.Warning, key),
         };
@@ -331,7 +331,7 @@ internal sealed partial class ServerCore : IDisposable
 
         if (reason == CloseReason.Limit && _throttle.ShouldLog("over-limit"))
         {
-            // A client that sends garbage (a line over --max-line): worth a line at the default level, not one each.
+            // A client that sends garbage (a line over ServiceOptions.MaxLine): worth a line at the default level, not one each.
             if (overLimit is null)
             {
                 ServerLog.ConnectionOverLimit(_logger, connection.Id, connection.RemoteText);

@@ -11,7 +11,7 @@ internal static partial class ServerLog
     [LoggerMessage(2, LogLevel.Debug, "connection #{Id} from {Peer} closed: {Reason}, {Received} bytes in, {Sent} bytes out")]
     public static partial void ConnectionClosed(ILogger logger, long id, string peer, string reason, long received, long sent);
 
-    [LoggerMessage(3, LogLevel.Warning, "connection from {Peer} on {Endpoint} rejected: {Active} connections is the limit (--max-connections)")]
+    [LoggerMessage(3, LogLevel.Warning, "connection from {Peer} on {Endpoint} rejected: {Active} connections is the limit (MaxConnections)")]
     public static partial void ConnectionRejected(ILogger logger, string peer, string endpoint, int active);
 
     // Debug: a peer that resets is ordinary on the internet, and a reset storm must not become a log storm.
@@ -21,7 +21,7 @@ internal static partial class ServerLog
     [LoggerMessage(5, LogLevel.Error, "connection #{Id} from {Peer}: handler failed: {Message}")]
     public static partial void HandlerFailed(ILogger logger, long id, string peer, string message, Exception exception);
 
-    [LoggerMessage(6, LogLevel.Information, "connection #{Id} from {Peer} closed after {Seconds} s idle (--idle-timeout)")]
+    [LoggerMessage(6, LogLevel.Information, "connection #{Id} from {Peer} closed after {Seconds} s idle (IdleTimeout)")]
     public static partial void ConnectionIdle(ILogger logger, long id, string peer, double seconds);
 
     [LoggerMessage(7, LogLevel.Error, "datagram from {Peer} on {Endpoint}: handler failed: {Message}")]
@@ -30,13 +30,13 @@ internal static partial class ServerLog
     [LoggerMessage(8, LogLevel.Warning, "no reply to {Peer} on {Endpoint}: {Reason}")]
     public static partial void DatagramReplyRefused(ILogger logger, string peer, string endpoint, string reason);
 
-    [LoggerMessage(40, LogLevel.Warning, "no reply to {Peer} on {Endpoint}: over its reply rate (--udp-reply-rate, --udp-reply-burst)")]
+    [LoggerMessage(40, LogLevel.Warning, "no reply to {Peer} on {Endpoint}: over its reply rate (DatagramReplyRate, DatagramReplyBurst)")]
     public static partial void DatagramReplyLimited(ILogger logger, string peer, string endpoint);
 
-    [LoggerMessage(41, LogLevel.Warning, "no reply to local {Peer} on {Endpoint}: over its reply rate (--udp-reply-rate, --udp-reply-burst; local sources are limited because --udp-reply-limit-loopback is on)")]
+    [LoggerMessage(41, LogLevel.Warning, "no reply to local {Peer} on {Endpoint}: over its reply rate (DatagramReplyRate, DatagramReplyBurst; local sources are limited because DatagramReplyLimitLoopback is on)")]
     public static partial void LocalDatagramReplyLimited(ILogger logger, string peer, string endpoint);
 
-    [LoggerMessage(42, LogLevel.Warning, "no reply to {Peer} on {Endpoint}: a new source while too many are being limited at once (the reply-rate table is full; --udp-reply-rate)")]
+    [LoggerMessage(42, LogLevel.Warning, "no reply to {Peer} on {Endpoint}: a new source while too many are being limited at once (the reply-rate table is full; DatagramReplyRate)")]
     public static partial void DatagramSourcesFull(ILogger logger, string peer, string endpoint);
 
     [LoggerMessage(9, LogLevel.Warning, "accept on {Endpoint} failed: {Message}; retrying in {DelayMs} ms")]
@@ -54,7 +54,7 @@ internal static partial class ServerLog
     [LoggerMessage(12, LogLevel.Warning, "receive on {Endpoint} failed: {Message}")]
     public static partial void ReceiveFailed(ILogger logger, string endpoint, string message);
 
-    [LoggerMessage(14, LogLevel.Warning, "connection #{Id} from {Peer} closed by its handler: over a limit (e.g. --max-line)")]
+    [LoggerMessage(14, LogLevel.Warning, "connection #{Id} from {Peer} closed by its handler: over a limit (e.g. MaxLine)")]
     public static partial void ConnectionOverLimit(ILogger logger, long id, string peer);
 
     [LoggerMessage(20, LogLevel.Warning, "connection #{Id} from {Peer} closed: it broke the framing: {Limit}")]
@@ -70,15 +70,15 @@ internal static partial class ServerLog
     [LoggerMessage(EventId = 15, Message = "{Event}: … and {Count} more in the last {Seconds} s")]
     public static partial void Suppressed(ILogger logger, LogLevel level, string @event, long count, double seconds);
 
-    [LoggerMessage(16, LogLevel.Warning, "MaxConnections (--max-connections) {Requested} cannot fit under the open-file limit ({Limit}, {Open} open now, {Reserve} kept in reserve for the runtime): serving at most {Effective} connections; raise the limit (ulimit -n) to serve more")]
+    [LoggerMessage(16, LogLevel.Warning, "the connection limit (MaxConnections) of {Requested} cannot fit under the open-file limit ({Limit}, {Open} open now, {Reserve} kept in reserve for the runtime): serving at most {Effective} connections; raise the limit (ulimit -n) to serve more")]
     public static partial void DescriptorLimitTooLow(ILogger logger, int requested, long limit, int open, int reserve, int effective);
 
-    [LoggerMessage(17, LogLevel.Warning, "connection #{Id} from {Peer} closed: its line (or frame) was not complete after {Seconds} s (--line-timeout)")]
+    [LoggerMessage(17, LogLevel.Warning, "connection #{Id} from {Peer} closed: its line (or frame) was not complete after {Seconds} s (LineTimeout)")]
     public static partial void MessageTimedOut(ILogger logger, long id, string peer, double seconds);
 
     [LoggerMessage(18, LogLevel.Warning, "server full: connection #{Id} from {Peer} evicted for a newcomer, its line unfinished for {Seconds} s")]
     public static partial void ConnectionEvicted(ILogger logger, long id, string peer, double seconds);
 
-    [LoggerMessage(19, LogLevel.Warning, "connection from {Peer} on {Endpoint} rejected: {Limit} connections from one address is the limit (--max-connections-per-ip)")]
+    [LoggerMessage(19, LogLevel.Warning, "connection from {Peer} on {Endpoint} rejected: {Limit} connections from one address is the limit (MaxConnectionsPerAddress)")]
     public static partial void ConnectionRejectedPerAddress(ILogger logger, string peer, string endpoint, int limit);
 }
