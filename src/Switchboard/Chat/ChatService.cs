@@ -24,16 +24,14 @@ public sealed class ChatService : IStreamHandler, IDisposable
     }
 
     /// <summary>
-    /// Creates the chat with <paramref name="options"/>, the line timeout of <see cref="ServiceOptions.LineTimeout"/>
-    /// and the clock of <see cref="ServiceOptions.TimeProvider"/> from <paramref name="services"/> (what
-    /// <c>switchboard serve chat</c> uses).
+    /// Creates the chat with <paramref name="options"/> and the line timeout of <see cref="ServiceOptions.LineTimeout"/>
+    /// from <paramref name="services"/> (what <c>switchboard serve chat</c> uses).
     /// </summary>
     public ChatService(ChatOptions options, ServiceOptions services, IChatHub? hub = null)
         : this(options ?? throw new ArgumentNullException(nameof(options)), hub)
     {
         ArgumentNullException.ThrowIfNull(services);
         LineTimeout = services.LineTimeout;
-        TimeProvider = services.TimeProvider;
     }
 
     /// <summary>
@@ -48,15 +46,13 @@ public sealed class ChatService : IStreamHandler, IDisposable
     /// <summary>The rooms and members.</summary>
     public IChatHub Hub { get; }
 
-    private TimeProvider TimeProvider { get; } = TimeProvider.System;
-
     internal System.Diagnostics.Metrics.Meter Meter => _metrics.Meter;
 
     /// <inheritdoc/>
     public async ValueTask HandleAsync(Connection connection, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        using var session = new ChatSession(connection, Hub, Options, _metrics, LineTimeout, TimeProvider);
+        using var session = new ChatSession(connection, Hub, Options, _metrics, LineTimeout);
         await session.RunAsync(cancellationToken);
     }
 
