@@ -52,8 +52,8 @@ public sealed class DelimitedFramer : IFramer
 
     /// <summary>
     /// A framer whose messages end at any one of <paramref name="endings"/> (each a single byte), as the chat's lines
-    /// end at CR or LF. Pairs such as telnet's CR LF and CR NUL are the caller's to fold (the chat's
-    /// <c>LineSplitter</c> does); this framer only finds the next end within the limit.
+    /// end at CR or LF. Pairs such as telnet's CR LF and CR NUL are folded by <see cref="LineReader.FoldCrPairs"/>;
+    /// this framer only finds the next end within the limit.
     /// </summary>
     internal static DelimitedFramer AnyOf(ReadOnlySpan<byte> endings, int maxFrameLength) =>
         new(endings, maxFrameLength, acceptUnterminatedFinalFrame: false, anyOneByte: true);
@@ -92,9 +92,9 @@ public sealed class DelimitedFramer : IFramer
     }
 
     /// <summary>
-    /// The one search for "the next line within the limit" (the framer's own reads, the timestamp service, the
-    /// chat's <c>LineSplitter</c>). Never throws for the peer's bytes, so a service can answer an
-    /// over-long line its own way.
+    /// The one search for "the next line within the limit" (the framer's own reads, the timestamp service,
+    /// <see cref="LineReader"/>). Never throws for the peer's bytes, so a service can answer an over-long line its
+    /// own way.
     /// </summary>
     /// <param name="input">The bytes received and not yet consumed.</param>
     /// <param name="frame">
