@@ -1,12 +1,18 @@
+using System.Buffers;
+using Switchboard.Framing;
+
 namespace Switchboard.Cli.Relay;
 
 /// <summary>
 /// <c>-C</c>: stdin with every line ending sent as CRLF, for the line protocols that require it (SMTP, HTTP/1.0,
 /// IRC). A <c>\n</c> becomes <c>\r\n</c>; one already preceded by <c>\r</c> is left alone (as ncat does), so a CRLF
-/// file is not sent as <c>\r\r\n</c>. The preceding byte is remembered across reads.
+/// file is not sent as <c>\r\r\n</c>. The preceding byte is remembered across reads. Lines are the library's
+/// <see cref="DelimitedFramer"/>'s, with no limit: each read's bytes are rewritten as they come, nothing is held.
 /// </summary>
 internal sealed class CrlfStdinSource(IStdinSource inner) : IStdinSource
 {
+    private static readonly DelimitedFramer Lines = DelimitedFramer.NewLine(int.MaxValue);
+
     private byte[] _raw = [];
     private ReadOnlyMemory<byte> _pending;
     private bool _lastWasCr;
@@ -26,7 +32,7 @@ internal sealed class CrlfStdinSource(IStdinSource inner) : IStdinSource
                 return 0;
             }
 
-            _pending = ToCrlf(_raw.AsSpan(0, n), ref _lastWasCr);
+            _pending = ToCrlf(_raw.AsMemory(0, n), ref _lastWasCr);
         }
 
         var count = Math.Min(buffer.Length, _pending.Length);
@@ -39,20 +45,32 @@ internal sealed class CrlfStdinSource(IStdinSource inner) : IStdinSource
     /// <paramref name="input"/> with each bare <c>\n</c> made <c>\r\n</c>; <paramref name="lastWasCr"/> carries
     /// whether the byte before <paramref name="input"/> was <c>\r</c> in, and the last byte's out.
     /// </summary>
-    public static byte[] ToCrlf(ReadOnlySpan<byte> input, ref bool lastWasCr)
+    public static byte[] ToCrlf(ReadOnlyMemory<byte> input, ref bool lastWasCr)
     {
-        var output = new List<byte>(input.Length + 16);
-        foreach (var b in input)
+        var output = new ArrayBufferWriter<byte>(input.Length + 16);
+        var rest = new ReadOnlySequence<byte>(input);
+        while (Lines.TryRead(ref rest, out var line))
         {
-            if (b == (byte)'\n' && !lastWasCr)
-            {
-                output.Add((byte)'\r');
-            }
-
-            output.Add(b);
-            lastWasCr = b == (byte)'\r';
+            var crBefore = line.IsEmpty ? lastWasCr : line.Slice(line.Length - 1).FirstSpan[0] == (byte)'\r';
+            Write(output, line);
+            output.Write(crBefore ? "\n"u8 : "\r\n"u8);
+            lastWasCr = false;
         }
 
-        return [.. output];
+        Write(output, rest); // a line not finished in this read goes as it is; its end comes with a later one
+        if (!rest.IsEmpty)
+        {
+            lastWasCr = rest.Slice(rest.Length - 1).FirstSpan[0] == (byte)'\r';
+        }
+
+        return output.WrittenSpan.ToArray();
+    }
+
+    private static void Write(ArrayBufferWriter<byte> output, in ReadOnlySequence<byte> bytes)
+    {
+        foreach (var segment in bytes)
+        {
+            output.Write(segment.Span);
+        }
     }
 }

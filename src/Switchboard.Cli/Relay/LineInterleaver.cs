@@ -1,11 +1,13 @@
 using System.Buffers;
+using Switchboard.Framing;
 
 namespace Switchboard.Cli.Relay;
 
 /// <summary>
 /// Several peers printing to one stdout (<c>listen --keep-open</c>): each peer's bytes are held until a newline and
 /// written a whole line (or several) at a time, so lines from different peers never mix. A line longer than
-/// <see cref="MaxHeldBytes"/> is written in pieces rather than held without bound.
+/// <see cref="MaxHeldBytes"/> is written in pieces rather than held without bound (the library's
+/// <see cref="LineReader"/> with <see cref="LineOverflow.Split"/>).
 /// </summary>
 internal sealed class LineInterleaver(Stream stdout) : IDisposable
 {
@@ -38,6 +40,7 @@ internal sealed class LineInterleaver(Stream stdout) : IDisposable
     private sealed class Sink(LineInterleaver owner) : IOutputSink
     {
         private readonly ArrayBufferWriter<byte> _held = new();
+        private readonly LineReader _lines = new(DelimitedFramer.NewLine(MaxHeldBytes), LineOverflow.Split);
 
         public async ValueTask WriteAsync(ReadOnlySequence<byte> data, CancellationToken cancellationToken)
         {
@@ -46,8 +49,13 @@ internal sealed class LineInterleaver(Stream stdout) : IDisposable
                 _held.Write(segment.Span);
             }
 
-            var lastNewline = _held.WrittenSpan.LastIndexOf((byte)'\n');
-            var upTo = _held.WrittenCount > MaxHeldBytes ? _held.WrittenCount : lastNewline + 1;
+            // Up to the end of the last whole line, or of the last piece of one over the limit.
+            var input = new ReadOnlySequence<byte>(_held.WrittenMemory);
+            while (_lines.Read(ref input, out _) != LineReadStatus.NeedMore)
+            {
+            }
+
+            var upTo = _held.WrittenCount - (int)input.Length;
             if (upTo == 0)
             {
                 return;

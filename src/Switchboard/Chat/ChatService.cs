@@ -25,9 +25,8 @@ public sealed class ChatService : IStreamHandler, IDisposable
     }
 
     /// <summary>
-    /// Creates the chat with <paramref name="options"/>, the line timeout of <see cref="ServiceOptions.LineTimeout"/>
-    /// and the clock of <see cref="ServiceOptions.TimeProvider"/> from <paramref name="services"/> (what
-    /// <c>switchboard serve chat</c> uses).
+    /// Creates the chat with <paramref name="options"/> and the line timeout of <see cref="ServiceOptions.LineTimeout"/>
+    /// from <paramref name="services"/> (what <c>switchboard serve chat</c> uses).
     /// </summary>
     public ChatService(ChatOptions options, ServiceOptions services, IChatHub? hub = null)
         : this(options ?? throw new ArgumentNullException(nameof(options)), hub)
@@ -35,7 +34,6 @@ public sealed class ChatService : IStreamHandler, IDisposable
         ArgumentNullException.ThrowIfNull(services);
         services.Validate();
         LineTimeout = services.LineTimeout;
-        TimeProvider = services.TimeProvider;
     }
 
     /// <summary>
@@ -50,13 +48,12 @@ public sealed class ChatService : IStreamHandler, IDisposable
     /// <summary>The rooms and members.</summary>
     public IChatHub Hub { get; }
 
-    private TimeProvider TimeProvider { get; } = TimeProvider.System;
 
     /// <inheritdoc/>
     public async ValueTask HandleAsync(Connection connection, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        using var session = new ChatSession(connection, Hub, Options, _metrics, LineTimeout, TimeProvider);
+        using var session = new ChatSession(connection, Hub, Options, _metrics, LineTimeout);
         await session.RunAsync(cancellationToken);
     }
 

@@ -11,28 +11,24 @@ namespace Switchboard.Chat;
 /// The line buffer is rented only while a line is in progress, so thousands of quiet members hold none.
 /// </summary>
 /// <remarks>
-/// Where a line ends and how long it may be are <see cref="DelimitedFramer"/>'s (its line search over the ends CR
-/// and LF); this class adds only telnet's pairs (a CR followed by LF or NUL is one end) and the buffer that carries a
-/// line across reads.
+/// A thin layer on <see cref="LineReader"/>: where a line ends and how long it may be are
+/// <see cref="DelimitedFramer"/>'s (the ends CR and LF), telnet's pairs are the reader's
+/// <see cref="LineReader.FoldCrPairs"/> and the skip its <see cref="LineOverflow.Skip"/>; this class adds only the
+/// buffer that carries an unfinished line across reads.
 /// </remarks>
 internal sealed class LineSplitter
 {
-    private const byte Cr = (byte)'\r';
-    private const byte Lf = (byte)'\n';
-
     private readonly int _maxLineBytes;
-    private readonly DelimitedFramer _ends;
+    private readonly LineReader _reader;
     private byte[]? _line;
     private int _length;
-    private bool _afterCr;
-    private bool _discarding;
 
     /// <summary>Creates a splitter for lines of at most <paramref name="maxLineBytes"/> bytes, terminator excluded.</summary>
     public LineSplitter(int maxLineBytes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLineBytes, 1);
         _maxLineBytes = maxLineBytes;
-        _ends = DelimitedFramer.AnyOf([Cr, Lf], maxLineBytes);
+        _reader = new LineReader(DelimitedFramer.AnyOf("\r\n"u8, maxLineBytes), LineOverflow.Skip) { FoldCrPairs = true };
     }
 
     /// <summary>The longest line returned, in bytes, terminator excluded.</summary>
@@ -42,80 +38,33 @@ internal sealed class LineSplitter
     public int PendingBytes => _length;
 
     /// <summary>True while a line has started and not ended (also while the rest of a too-long line is skipped).</summary>
-    public bool InLine => _length > 0 || _discarding;
+    public bool InLine => _length > 0 || _reader.IsSkipping;
 
     /// <summary>Splits <paramref name="data"/>, adding each complete line (or overflow) to <paramref name="lines"/>.</summary>
     public void Split(ReadOnlySpan<byte> data, ICollection<SplitLine> lines)
     {
         ArgumentNullException.ThrowIfNull(lines);
-        var i = 0;
-        while (i < data.Length)
+        while (!data.IsEmpty)
         {
-            if (_afterCr)
+            // What is left after a read is an unfinished line within the limit, so the buffer always has room.
+            _line ??= ArrayPool<byte>.Shared.Rent(_maxLineBytes + 1);
+            var take = Math.Min(data.Length, _line.Length - _length);
+            data[..take].CopyTo(_line.AsSpan(_length));
+            data = data[take..];
+            var input = new ReadOnlySequence<byte>(_line, 0, _length + take);
+            while (_reader.Read(ref input, out var line) is var status and not LineReadStatus.NeedMore)
             {
-                _afterCr = false;
-                if (data[i] is Lf or 0)
-                {
-                    i++;
-                    continue;
-                }
+                lines.Add(status == LineReadStatus.Line ? new SplitLine(line.ToArray()) : SplitLine.Overflow);
             }
 
-            var rest = data[i..];
-            var stop = _ends.IndexOfEnd(rest);
-            var run = stop < 0 ? rest : rest[..stop];
-            Append(run, ended: stop >= 0, lines);
-            if (stop < 0)
-            {
-                return;
-            }
-
-            EndLine(lines);
-            _afterCr = rest[stop] == Cr;
-            i += stop + 1;
-        }
-    }
-
-    private void Append(ReadOnlySpan<byte> run, bool ended, ICollection<SplitLine> lines)
-    {
-        if (_discarding || run.IsEmpty)
-        {
-            return;
+            _length = (int)input.Length;
+            input.CopyTo(_line); // the unfinished line moves to the front (an overlapping copy is a memmove)
         }
 
-        if (_ends.IsTooLong(_length + run.Length, ended))
+        if (_length == 0 && _line is not null)
         {
-            _discarding = true;
-            ReturnLine();
-            lines.Add(SplitLine.Overflow);
-            return;
-        }
-
-        _line ??= ArrayPool<byte>.Shared.Rent(_maxLineBytes);
-        run.CopyTo(_line.AsSpan(_length));
-        _length += run.Length;
-    }
-
-    private void EndLine(ICollection<SplitLine> lines)
-    {
-        if (_discarding)
-        {
-            _discarding = false;
-            return;
-        }
-
-        lines.Add(new SplitLine(_line is null ? [] : _line.AsSpan(0, _length).ToArray()));
-        ReturnLine();
-    }
-
-    private void ReturnLine()
-    {
-        if (_line is not null)
-        {
-            ArrayPool<byte>.Shared.Return(_line);
+            ArrayPool<byte>.Shared.Return(_line); // thousands of quiet members hold no buffer
             _line = null;
         }
-
-        _length = 0;
     }
 }

@@ -52,8 +52,8 @@ public sealed class DelimitedFramer : IFramer
 
     /// <summary>
     /// A framer whose messages end at any one of <paramref name="endings"/> (each a single byte), as the chat's lines
-    /// end at CR or LF. Pairs such as telnet's CR LF and CR NUL are the caller's to fold (the chat's
-    /// <c>LineSplitter</c> does); this framer only finds the next end within the limit.
+    /// end at CR or LF. Pairs such as telnet's CR LF and CR NUL are folded by <see cref="LineReader.FoldCrPairs"/>;
+    /// this framer only finds the next end within the limit.
     /// </summary>
     internal static DelimitedFramer AnyOf(ReadOnlySpan<byte> endings, int maxFrameLength) =>
         new(endings, maxFrameLength, acceptUnterminatedFinalFrame: false, anyOneByte: true);
@@ -92,9 +92,9 @@ public sealed class DelimitedFramer : IFramer
     }
 
     /// <summary>
-    /// The one search for "the next line within the limit" (the framer's own reads, the timestamp service, the
-    /// chat's <c>LineSplitter</c>). Never throws for the peer's bytes, so a service can answer an
-    /// over-long line its own way.
+    /// The one search for "the next line within the limit" (the framer's own reads, the timestamp service,
+    /// <see cref="LineReader"/>). Never throws for the peer's bytes, so a service can answer an over-long line its
+    /// own way.
     /// </summary>
     /// <param name="input">The bytes received and not yet consumed.</param>
     /// <param name="frame">
@@ -104,6 +104,21 @@ public sealed class DelimitedFramer : IFramer
     /// <param name="next">After <see cref="LineScan.Found"/>, where the next message starts.</param>
     internal LineScan Scan(in ReadOnlySequence<byte> input, out ReadOnlySequence<byte> frame, out SequencePosition next)
     {
+        if (!FindEnd(input, out frame, out next))
+        {
+            frame = IsTooLong(input.Length, ended: false) ? input : default;
+            return frame.IsEmpty ? LineScan.NeedMore : LineScan.TooLong;
+        }
+
+        return IsTooLong(frame.Length, ended: true) ? LineScan.TooLong : LineScan.Found;
+    }
+
+    /// <summary>
+    /// The search without the limit: the payload before the first delimiter and where the bytes after it start, or
+    /// false (<paramref name="next"/> = the input's start) when no delimiter has come.
+    /// </summary>
+    internal bool FindEnd(in ReadOnlySequence<byte> input, out ReadOnlySequence<byte> frame, out SequencePosition next)
+    {
         var reader = new SequenceReader<byte>(input);
         var found = _anyOneByte
             ? reader.TryReadToAny(out frame, _delimiter, advancePastDelimiter: true)
@@ -111,13 +126,7 @@ public sealed class DelimitedFramer : IFramer
                 ? reader.TryReadTo(out frame, _delimiter[0], advancePastDelimiter: true)
                 : reader.TryReadTo(out frame, _delimiter, advancePastDelimiter: true);
         next = found ? reader.Position : input.Start;
-        if (!found)
-        {
-            frame = IsTooLong(input.Length, ended: false) ? input : default;
-            return frame.IsEmpty ? LineScan.NeedMore : LineScan.TooLong;
-        }
-
-        return IsTooLong(frame.Length, ended: true) ? LineScan.TooLong : LineScan.Found;
+        return found;
     }
 
     /// <summary>Where in <paramref name="data"/> the first delimiter starts, or -1 (span form of <see cref="Scan"/>).</summary>

@@ -21,6 +21,7 @@ public sealed class Connection : IDuplexPipe
     private readonly CancellationTokenSource _aborted = new();
     private long _lastActivity = Environment.TickCount64;
     private Action<TimeSpan>? _onIdle;
+    private Action? _onMessageTimeout;
     private long _messageStarted;
     private long _messageDeadline = long.MaxValue;
     private int _reason = -1;
@@ -77,6 +78,10 @@ public sealed class Connection : IDuplexPipe
 
     internal SocketIO IO => _io;
 
+    // TickCount64 is milliseconds; a TimeSpan's largest value still fits after adding it.
+    private static long DeadlineAfter(long now, TimeSpan timeout) =>
+        timeout == Timeout.InfiniteTimeSpan ? long.MaxValue : now + (long)timeout.TotalMilliseconds;
+
     private static int KeepAliveSeconds(TimeSpan time) => (int)Math.Clamp(Math.Ceiling(time.TotalSeconds), 1, 32767);
 
     internal long LastActivityTicks => Volatile.Read(ref _lastActivity);
@@ -92,10 +97,11 @@ public sealed class Connection : IDuplexPipe
     /// <summary>
     /// Says a message (a line, a frame) has begun and must be complete within <paramref name="timeout"/>; if
     /// <see cref="EndMessage"/> has not been called by then, the server closes the connection with reason
-    /// <see cref="CloseReason.FrameTimeout"/>. A sender that dribbles a byte now and then never looks idle, so
-    /// without this it could hold its slot for ever. While a message is open the connection is also the one a
-    /// newcomer may evict when the server is full (the longest-open first). A message already open keeps its start
-    /// and deadline. <see cref="Timeout.InfiniteTimeSpan"/>: no deadline.
+    /// <see cref="CloseReason.FrameTimeout"/> (or calls the handler's <see cref="HandleMessageTimeout"/>). A sender
+    /// that dribbles a byte now and then never looks idle, so without this it could hold its slot for ever. While a
+    /// message is open the connection is also the one a newcomer may evict when the server is full (the longest-open
+    /// first). A message already open keeps its start and deadline. <see cref="Timeout.InfiniteTimeSpan"/>: no
+    /// deadline. The server checks deadlines on its heartbeat (at most every 500 ms), not with a timer per message.
     /// </summary>
     public void BeginMessage(TimeSpan timeout)
     {
@@ -105,8 +111,22 @@ public sealed class Connection : IDuplexPipe
         }
 
         var now = Environment.TickCount64;
-        Volatile.Write(ref _messageDeadline, timeout == Timeout.InfiniteTimeSpan ? long.MaxValue : now + (long)timeout.TotalMilliseconds);
+        Volatile.Write(ref _messageDeadline, DeadlineAfter(now, timeout));
         Volatile.Write(ref _messageStarted, now);
+    }
+
+    /// <summary>
+    /// Moves the deadline of the message in progress to <paramref name="timeout"/> from now
+    /// (<see cref="Timeout.InfiniteTimeSpan"/>: none), keeping its start, for a handler with more than one deadline
+    /// at a time (the chat: a nick within the nick timeout, and each line typed meanwhile within the line timeout).
+    /// No effect when no message is open.
+    /// </summary>
+    public void SetMessageDeadline(TimeSpan timeout)
+    {
+        if (Volatile.Read(ref _messageStarted) != 0)
+        {
+            Volatile.Write(ref _messageDeadline, DeadlineAfter(Environment.TickCount64, timeout));
+        }
     }
 
     /// <summary>Says the message begun with <see cref="BeginMessage"/> is complete; the connection is between messages.</summary>
@@ -114,6 +134,19 @@ public sealed class Connection : IDuplexPipe
     {
         Volatile.Write(ref _messageStarted, 0);
         Volatile.Write(ref _messageDeadline, long.MaxValue);
+    }
+
+    /// <summary>
+    /// Takes over what a missed message deadline (<see cref="BeginMessage"/>) does for this connection. Without it,
+    /// the server closes the connection with reason <see cref="CloseReason.FrameTimeout"/>. With it, the server
+    /// calls <paramref name="onTimeout"/> instead, once per deadline (the message stays open, without a deadline,
+    /// until the handler ends or moves it): the handler tells its peer why and closes the connection its own way
+    /// (the chat tells the member and the room). It runs on the server's heartbeat timer, so it must return at once.
+    /// </summary>
+    public void HandleMessageTimeout(Action onTimeout)
+    {
+        ArgumentNullException.ThrowIfNull(onTimeout);
+        Volatile.Write(ref _onMessageTimeout, onTimeout);
     }
 
     /// <summary>
@@ -248,6 +281,27 @@ public sealed class Connection : IDuplexPipe
         try
         {
             onIdle(idleTimeout);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
+        {
+            // The handler is ending as the timer fired; a throw here would take the heartbeat (and the process) down.
+        }
+
+        return true;
+    }
+
+    /// <summary>The server's heartbeat, at a missed deadline: true when the handler took it over (<see cref="HandleMessageTimeout"/>).</summary>
+    internal bool TryHandleMessageTimeout()
+    {
+        if (Volatile.Read(ref _onMessageTimeout) is not { } onTimeout)
+        {
+            return false;
+        }
+
+        Volatile.Write(ref _messageDeadline, long.MaxValue); // once per deadline; the handler decides what follows
+        try
+        {
+            onTimeout();
         }
         catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
         {

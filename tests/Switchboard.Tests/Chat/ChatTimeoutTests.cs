@@ -77,4 +77,36 @@ public sealed class ChatTimeoutTests
         await bob.SendAsync("/who");
         Assert.Equal("*** 1 in lobby:", await bob.ReadReplyAsync());
     }
+
+    [Fact(Timeout = TestTimeouts.Exchange)]
+    public async Task ALineDribbledBeforeANickIsClosedAtTheLineTimeoutThoughTheNickTimeoutIsLonger()
+    {
+        await using var server = ChatTestServer.Start(new ChatOptions { NickTimeout = TimeSpan.FromMinutes(5), MaxLineRate = 0 }, lineTimeout: TimeSpan.FromSeconds(1));
+        using var client = await TestClient.ConnectAsync(server.Endpoint);
+        await client.SendAllAsync("bad nick!\n"u8.ToArray()); // a whole line first: it must not start the line deadline
+        using var stop = new CancellationTokenSource();
+        var watch = Stopwatch.StartNew();
+        var dribbling = Task.Run(async () =>
+        {
+            try
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    await client.SendAsync("x"u8.ToArray(), SocketFlags.None);
+                    await Task.Delay(300, stop.Token);
+                }
+            }
+            catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
+            {
+                // closed by the server, or the test is over
+            }
+        }, TestContext.Current.CancellationToken);
+
+        var text = Encoding.UTF8.GetString(await client.ReadToEndAsync());
+        await stop.CancelAsync();
+        await dribbling;
+        Assert.Contains("*** Invalid nick", text, StringComparison.Ordinal);
+        Assert.EndsWith("*** Line not finished within 1 s. Disconnecting.\r\n", text, StringComparison.Ordinal);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(8), $"closed after {watch.Elapsed}");
+    }
 }

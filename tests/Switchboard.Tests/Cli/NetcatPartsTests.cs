@@ -62,8 +62,8 @@ public sealed class NetcatPartsTests
     public void CrlfMakesEveryBareLineFeedACrLfEvenAcrossReads()
     {
         var lastWasCr = false;
-        var first = CrlfStdinSource.ToCrlf("a\nb\r"u8, ref lastWasCr);
-        var second = CrlfStdinSource.ToCrlf("\nc\n\n"u8, ref lastWasCr);
+        var first = CrlfStdinSource.ToCrlf("a\nb\r"u8.ToArray(), ref lastWasCr);
+        var second = CrlfStdinSource.ToCrlf("\nc\n\n"u8.ToArray(), ref lastWasCr);
 
         Assert.Equal("a\r\nb\r"u8.ToArray(), first);
         Assert.Equal("\nc\r\n\r\n"u8.ToArray(), second);

@@ -23,8 +23,8 @@ internal sealed partial class ChatSession : IDisposable
     private readonly ChatMetrics _metrics;
     private readonly ChatMember _member;
     private readonly ChatLineReader _reader;
-    private readonly ChatDeadline _nickDeadline;
-    private readonly ChatDeadline _lineDeadline;
+    private readonly TimeSpan _nickTimeout;
+    private readonly TimeSpan _lineTimeout;
     private volatile string? _nick;
     private volatile bool _done;
     private string _leaveReason = "disconnected";
@@ -32,7 +32,7 @@ internal sealed partial class ChatSession : IDisposable
     private long _receivedAtProbe;
     private bool _keepAliveOn;
 
-    public ChatSession(Connection connection, IChatHub hub, ChatOptions options, ChatMetrics metrics, TimeSpan lineTimeout, TimeProvider clock)
+    public ChatSession(Connection connection, IChatHub hub, ChatOptions options, ChatMetrics metrics, TimeSpan lineTimeout)
     {
         _connection = connection;
         _hub = hub;
@@ -40,8 +40,8 @@ internal sealed partial class ChatSession : IDisposable
         _metrics = metrics;
         _member = new ChatMember(connection, options, metrics);
         _reader = new ChatLineReader(options.MaxLineBytes);
-        _nickDeadline = new ChatDeadline(clock, options.NickTimeout, () => CloseForLimit(ChatFormat.NickTimedOut(options.NickTimeout), null));
-        _lineDeadline = new ChatDeadline(clock, lineTimeout, () => CloseForLimit(ChatFormat.LineTimedOut(lineTimeout), "line timeout"));
+        _nickTimeout = options.NickTimeout;
+        _lineTimeout = lineTimeout;
     }
 
     public async ValueTask RunAsync(CancellationToken aborted)
@@ -53,6 +53,7 @@ internal sealed partial class ChatSession : IDisposable
         using var reading = CancellationTokenSource.CreateLinkedTokenSource(aborted, member.Closing);
         using var gate = new LineRateGate(_options.MaxLineRate, _options.LineBurst);
         _connection.HandleIdleTimeout(OnIdle);
+        _connection.HandleMessageTimeout(OnDeadline);
         try
         {
             if (_hub.MemberCount >= _options.MaxMembers)
@@ -63,8 +64,7 @@ internal sealed partial class ChatSession : IDisposable
 
             member.Deliver(ChatFormat.Greeting(_options.ServerName, _hub.MemberCount));
             member.Deliver(ChatFormat.NickPrompt);
-            _nickDeadline.Start();
-            MarkUnfinished(); // until a nick is chosen, like a line under way
+            StartNickDeadline(); // the nick is a message under way until chosen, like a line
             await ReadLinesAsync(gate, reading.Token);
         }
         catch (Exception e) when (e is OperationCanceledException or ConnectionException)
@@ -81,8 +81,6 @@ internal sealed partial class ChatSession : IDisposable
         finally
         {
             _done = true;
-            _nickDeadline.Dispose();
-            _lineDeadline.Dispose();
             if (_nick is not null)
             {
                 _hub.Unregister(member, member.LeaveReason ?? _leaveReason);
@@ -105,11 +103,7 @@ internal sealed partial class ChatSession : IDisposable
             input.AdvanceTo(result.Buffer.End);
             if (lines.Count > 0 || !reader.InLine)
             {
-                _lineDeadline.Stop();
-                if (_nick is not null)
-                {
-                    _connection.EndMessage();
-                }
+                StopLineDeadline();
             }
 
             if (!replies.IsEmpty)
@@ -141,18 +135,10 @@ internal sealed partial class ChatSession : IDisposable
             // Armed only now, after the rate gate: time the server spent not reading is not held against the line.
             if (reader.InLine)
             {
-                _lineDeadline.Start();
-                MarkUnfinished();
+                StartLineDeadline();
             }
         }
     }
-
-    /// <summary>
-    /// Marks the connection as in the middle of something (the nick, or a line) for the server: when it is full, a
-    /// newcomer may evict the connection that has been unfinished longest (<see cref="Serving.ServerOptions.EvictionGrace"/>).
-    /// No deadline there: the chat's own deadlines tell the member why before closing.
-    /// </summary>
-    private void MarkUnfinished() => _connection.BeginMessage(Timeout.InfiniteTimeSpan);
 
     /// <summary>Acts on one line; false when the session is over.</summary>
     private bool Handle(SplitLine line)
@@ -202,8 +188,7 @@ internal sealed partial class ChatSession : IDisposable
         {
             case ChatRegistration.Done:
                 _nick = nick;
-                _nickDeadline.Stop();
-                _connection.EndMessage();
+                StopNickDeadline();
                 _metrics.MemberJoined();
                 var room = _hub.RoomOf(_member) ?? _options.DefaultRoom;
                 Tell(ChatFormat.Welcome(nick, room, Math.Max(0, _hub.CountIn(room) - 1)));
@@ -339,12 +324,7 @@ internal sealed partial class ChatSession : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        _nickDeadline.Dispose();
-        _lineDeadline.Dispose();
-        _member.Dispose();
-    }
+    public void Dispose() => _member.Dispose();
 
     private void Tell(ChatMessage message) => _member.Deliver(message);
 }

@@ -242,7 +242,7 @@ internal sealed partial class ServerCore : IDisposable
 
                 connection.Abort(CloseReason.Idle);
             }
-            else if (now >= connection.MessageDeadlineTicks && connection.TrySetReason(CloseReason.FrameTimeout))
+            else if (now >= connection.MessageDeadlineTicks && !connection.TryHandleMessageTimeout() && connection.TrySetReason(CloseReason.FrameTimeout))
             {
                 if (_throttle.ShouldLog("frame-timeout"))
                 {
