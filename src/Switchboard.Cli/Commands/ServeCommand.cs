@@ -31,7 +31,7 @@ internal static class ServeCommand
         {
             Description = "Endpoint to listen on, repeatable: tcp://HOST:PORT, udp://HOST:PORT, unix:///abs/path, "
                 + "unixgram:///abs/path, unix://@abstract. Empty host = 127.0.0.1, [::] = all interfaces dual-stack, "
-                + "port 0 = ephemeral. [default: tcp and udp on 127.0.0.1 at the service's default port]",
+                + "port 0 = ephemeral. Handed over by systemd or a parent: fd://N, systemd:NAME (LISTEN_FDNAMES), systemd: (all passed). [default: tcp and udp on 127.0.0.1 at the service's default port]",
             Arity = ArgumentArity.ZeroOrMore,
         };
         var model = new Option<string>("--model", "-m")
@@ -60,13 +60,14 @@ internal static class ServeCommand
         var replyBurst = new Option<int>("--udp-reply-burst") { Description = "Datagram replies one source may get at once before --udp-reply-rate applies", DefaultValueFactory = _ => 200 };
         var replyLimitLoopback = new Option<bool>("--udp-reply-limit-loopback") { Description = "Apply --udp-reply-rate to loopback and Unix sources too, which cannot be spoofed from elsewhere [default: false]" };
         var logLevel = new Option<string>("--log-level") { Description = "Least severe log level written to stderr: " + LogLevelParser.Names, DefaultValueFactory = _ => "information" };
+        var logFormat = LogFormatOption.Create();
         var chat = new ChatServeOptions();
 
         var command = new Command("serve", "Serve a classic service or the telnet chat over TCP, UDP and Unix sockets. Prints 'listening on URI' per listener on stdout; logs go to stderr. "
             + "Durations are at most 1193h, counts at most 1048576, byte sizes at most 1 GiB.")
         {
             service, listen, model, asyncLoops, maxConnections, maxPerAddress, idleTimeout, drain, maxLine, lineFlush, lineTimeout, noDelay, keepAlive,
-            reuseAddress, sendBuffer, receiveBuffer, backlog, unixMode, replyRate, replyBurst, replyLimitLoopback, logLevel,
+            reuseAddress, sendBuffer, receiveBuffer, backlog, unixMode, replyRate, replyBurst, replyLimitLoopback, logLevel, logFormat,
         };
         foreach (var option in chat.All)
         {
@@ -114,8 +115,14 @@ internal static class ServeCommand
                 ChatServeOptions.AdjustServer(parse, chatOptions, options, maxConnections);
             }
 
-            var endpoints = parse.GetValue(listen) is { Length: > 0 } given
-                ? given.Select(EndpointUri.Parse).ToList()
+            var given = parse.GetValue(listen) ?? [];
+            foreach (var inherited in given.Where(ActivationUri.IsActivationUri))
+            {
+                options.InheritedListeners.Add(ActivationUri.Parse(inherited));
+            }
+
+            var endpoints = given.Length > 0
+                ? given.Where(t => !ActivationUri.IsActivationUri(t)).Select(EndpointUri.Parse).ToList()
                 : [EndpointUri.Parse($"tcp://127.0.0.1:{definition.DefaultPort}"), EndpointUri.Parse($"udp://127.0.0.1:{definition.DefaultPort}")];
             if (definition.DatagramHandler is null && parse.GetValue(listen) is not { Length: > 0 })
             {
@@ -127,24 +134,25 @@ internal static class ServeCommand
             }
 
             var level = LogLevelParser.Parse(parse.GetValue(logLevel)!, "--log-level");
-            return await ServeAsync(definition, options, level);
+            return await ServeAsync(definition, options, level, LogFormatOption.Parse(parse.GetValue(logFormat)!));
         });
         return command;
     }
 
-    private static async Task<int> ServeAsync(ServiceDefinition definition, ServerOptions options, LogLevel level)
+    private static async Task<int> ServeAsync(ServiceDefinition definition, ServerOptions options, LogLevel level, LogFormat format)
     {
-        using var loggerFactory = ConsoleLogging.Create(level);
+        using var loggerFactory = ConsoleLogging.Create(level, format);
         using var stop = new StopSignal();
         using var disposableHandler = definition.StreamHandler as IDisposable;
         await using var server = new Server(options, definition.StreamHandler, definition.DatagramHandler, loggerFactory);
         server.Start();
         foreach (var listener in server.Listeners)
         {
-            Console.Out.WriteLine($"listening on {listener.Endpoint}");
+            Console.Out.WriteLine(listener.Descriptor is { } fd ? $"listening on {listener.Endpoint} (fd {fd})" : $"listening on {listener.Endpoint}");
         }
 
         Console.Out.Flush();
+        using var systemd = ServiceManager.Started(definition.Name, server.Listeners.Count, stop.Token);
         await server.RunAsync(stop.Token);
         return ExitCodes.Success;
     }

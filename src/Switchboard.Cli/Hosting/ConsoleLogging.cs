@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 
@@ -6,10 +7,21 @@ namespace Switchboard.Cli.Hosting;
 /// <summary>Logs go to stderr, one line each, so stdout carries only what a script reads (the listening lines).</summary>
 internal static class ConsoleLogging
 {
-    public static ILoggerFactory Create(LogLevel minimum) => LoggerFactory.Create(builder =>
+    public static ILoggerFactory Create(LogLevel minimum, LogFormat format = LogFormat.Plain) => LoggerFactory.Create(builder =>
     {
         builder.SetMinimumLevel(minimum);
         builder.AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
+        if (format == LogFormat.Json)
+        {
+            builder.AddJsonConsole(options =>
+            {
+                options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                options.UseUtcTimestamp = true;
+                options.JsonWriterOptions = new JsonWriterOptions { Indented = false }; // one object per line
+            });
+            return;
+        }
+
         builder.AddSimpleConsole(options =>
         {
             options.SingleLine = true;
