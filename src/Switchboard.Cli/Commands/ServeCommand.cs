@@ -35,7 +35,7 @@ internal static class ServeCommand
         {
             Description = "Endpoint to listen on, repeatable: tcp://HOST:PORT, udp://HOST:PORT, unix:///abs/path, "
                 + "unixgram:///abs/path, unix://@abstract. Empty host = 127.0.0.1, [::] = all interfaces dual-stack, "
-                + "port 0 = ephemeral. [default: tcp and udp on 127.0.0.1 at the service's default port]",
+                + "port 0 = ephemeral. Handed over by systemd or a parent: fd://N, systemd:NAME (LISTEN_FDNAMES), systemd: (all passed). [default: tcp and udp on 127.0.0.1 at the service's default port]",
             Arity = ArgumentArity.ZeroOrMore,
         };
         var model = OptionFlags.Create(
@@ -63,13 +63,14 @@ internal static class ServeCommand
         var replyBurst = OptionFlags.Create<int>(nameof(ServerOptions.DatagramReplyBurst), $"Datagram replies one source may get at once before {OptionFlags.For(nameof(ServerOptions.DatagramReplyRate)).Name} applies", Server.DatagramReplyBurst);
         var replyLimitLoopback = OptionFlags.Create<bool>(nameof(ServerOptions.DatagramReplyLimitLoopback), $"Apply {OptionFlags.For(nameof(ServerOptions.DatagramReplyRate)).Name} to loopback and Unix sources too, which cannot be spoofed from elsewhere", Server.DatagramReplyLimitLoopback);
         var logLevel = new Option<string>("--log-level") { Description = "Least severe log level written to stderr: " + LogLevelParser.Names, DefaultValueFactory = _ => "information" };
+        var logFormat = LogFormatOption.Create();
         var chat = new ChatServeOptions();
 
         var command = new Command("serve", "Serve a classic service or the telnet chat over TCP, UDP and Unix sockets. Prints 'listening on URI' per listener on stdout; logs go to stderr. "
             + Invariant($"Durations are at most {Math.Floor(OptionLimits.LongestDuration.TotalHours)}h, counts at most {OptionLimits.LargestCount}, byte sizes at most {OptionLimits.LargestBytes / (1024 * 1024 * 1024)} GiB."))
         {
             service, listen, model, asyncLoops, maxConnections, maxPerAddress, idleTimeout, drain, maxLine, lineFlush, lineTimeout, noDelay, keepAlive,
-            reuseAddress, sendBuffer, receiveBuffer, backlog, unixMode, replyRate, replyBurst, replyLimitLoopback, logLevel,
+            reuseAddress, sendBuffer, receiveBuffer, backlog, unixMode, replyRate, replyBurst, replyLimitLoopback, logLevel, logFormat,
         };
         foreach (var option in chat.All)
         {
@@ -120,8 +121,14 @@ internal static class ServeCommand
 
             options.Validate(); // before any name is looked up or anything bound
 
-            var endpoints = parse.GetValue(listen) is { Length: > 0 } given
-                ? given.Select(EndpointUri.Parse).ToList()
+            var given = parse.GetValue(listen) ?? [];
+            foreach (var inherited in given.Where(ActivationUri.IsActivationUri))
+            {
+                options.InheritedListeners.Add(ActivationUri.Parse(inherited));
+            }
+
+            var endpoints = given.Length > 0
+                ? given.Where(t => !ActivationUri.IsActivationUri(t)).Select(EndpointUri.Parse).ToList()
                 : [EndpointUri.Parse($"tcp://127.0.0.1:{definition.DefaultPort}"), EndpointUri.Parse($"udp://127.0.0.1:{definition.DefaultPort}")];
             if (definition.DatagramHandler is null && parse.GetValue(listen) is not { Length: > 0 })
             {
@@ -133,24 +140,25 @@ internal static class ServeCommand
             }
 
             var level = LogLevelParser.Parse(parse.GetValue(logLevel)!, "--log-level");
-            return await ServeAsync(definition, options, level);
+            return await ServeAsync(definition, options, level, LogFormatOption.Parse(parse.GetValue(logFormat)!));
         });
         return command;
     }
 
-    private static async Task<int> ServeAsync(ServiceDefinition definition, ServerOptions options, LogLevel level)
+    private static async Task<int> ServeAsync(ServiceDefinition definition, ServerOptions options, LogLevel level, LogFormat format)
     {
-        using var loggerFactory = ConsoleLogging.Create(level);
+        using var loggerFactory = ConsoleLogging.Create(level, format);
         using var stop = new StopSignal();
         using var disposableHandler = definition.StreamHandler as IDisposable;
         await using var server = new Server(options, definition.StreamHandler, definition.DatagramHandler, loggerFactory);
         server.Start();
         foreach (var listener in server.Listeners)
         {
-            Console.Out.WriteLine($"listening on {listener.Endpoint}");
+            Console.Out.WriteLine(listener.Descriptor is { } fd ? $"listening on {listener.Endpoint} (fd {fd})" : $"listening on {listener.Endpoint}");
         }
 
         Console.Out.Flush();
+        using var systemd = ServiceManager.Started(definition.Name, server.Listeners.Count, stop.Token);
         await server.RunAsync(stop.Token);
         return ExitCodes.Success;
     }

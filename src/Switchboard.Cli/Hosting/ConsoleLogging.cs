@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 
@@ -9,10 +10,21 @@ namespace Switchboard.Cli.Hosting;
 /// </summary>
 internal static class ConsoleLogging
 {
-    public static ILoggerFactory Create(LogLevel minimum) => new FlagNamingLoggerFactory(LoggerFactory.Create(builder =>
+    public static ILoggerFactory Create(LogLevel minimum, LogFormat format = LogFormat.Plain) => new FlagNamingLoggerFactory(LoggerFactory.Create(builder =>
     {
         builder.SetMinimumLevel(minimum);
         builder.AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
+        if (format == LogFormat.Json)
+        {
+            builder.AddJsonConsole(options =>
+            {
+                options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                options.UseUtcTimestamp = true;
+                options.JsonWriterOptions = new JsonWriterOptions { Indented = false }; // one object per line
+            });
+            return;
+        }
+
         builder.AddSimpleConsole(options =>
         {
             options.SingleLine = true;

@@ -116,7 +116,7 @@ public sealed class Server : IAsyncDisposable
 
             foreach (var listener in _listeners)
             {
-                ServerLog.Listening(_logger, _options.ServiceName, listener.Endpoint.ToString(), _options.Model.ToString().ToLowerInvariant());
+                ServerLog.Listening(_logger, _options.ServiceName, Describe(listener), _options.Model.ToString().ToLowerInvariant());
             }
         }
     }
@@ -179,7 +179,7 @@ public sealed class Server : IAsyncDisposable
 
     private void CheckHandlers()
     {
-        if (_options.Listen.Count == 0)
+        if (_options.Listen.Count == 0 && _options.InheritedListeners.Count == 0)
         {
             throw new InvalidOperationException("no endpoint to listen on");
         }
@@ -206,6 +206,8 @@ public sealed class Server : IAsyncDisposable
             {
                 _listeners.Add(ListenerFactory.Bind(endpoint, _options.Transport));
             }
+
+            AdoptInherited();
         }
         catch
         {
@@ -218,6 +220,29 @@ public sealed class Server : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// The sockets handed over (<see cref="ServerOptions.InheritedListeners"/>), each descriptor once; their kinds are
+    /// known only now, so the handler check for them is made here.
+    /// </summary>
+    private void AdoptInherited()
+    {
+        var descriptors = _options.InheritedListeners.SelectMany(Systemd.SocketActivation.Resolve).Distinct().ToList();
+        foreach (var descriptor in descriptors)
+        {
+            var listener = ListenerFactory.Adopt(descriptor, _options.Transport);
+            _listeners.Add(listener);
+            if (listener.Kind.IsStream() ? _streamHandler is null : _datagramHandler is null)
+            {
+                var what = listener.Kind.IsStream() ? "stream" : "datagram";
+                throw new ArgumentException($"{_options.ServiceName} does not serve {what} sockets ({Describe(listener)})");
+            }
+        }
+    }
+
+    /// <summary>The endpoint, and the descriptor it came in on when it was handed over: <c>tcp://127.0.0.1:80 (fd 3)</c>.</summary>
+    private static string Describe(Listener listener) =>
+        listener.Descriptor is { } fd ? $"{listener.Endpoint} (fd {fd})" : listener.Endpoint.ToString();
 
     private void AbandonStart()
     {

@@ -10,6 +10,14 @@ public sealed class ServerOptions
     /// <summary>The endpoints to listen on. Stream endpoints need a stream handler, datagram ones a datagram handler.</summary>
     public IList<EndpointUri> Listen { get; } = [];
 
+    /// <summary>
+    /// Listening sockets handed to this process rather than bound by it, adopted at <see cref="Server.Start"/> beside
+    /// <see cref="Listen"/>: <c>fd://3</c>, or <c>systemd:NAME</c> / <c>systemd:</c> for systemd socket activation
+    /// (<see cref="Systemd.SocketActivation"/>). Each socket's kind and address are read from the descriptor. A
+    /// descriptor named twice is adopted once. Adoption takes the descriptor over: after a failed start it is closed.
+    /// </summary>
+    public IList<ActivationUri> InheritedListeners { get; } = [];
+
     /// <summary>Where handler code runs. Defaults to <see cref="ConcurrencyModel.Async"/>.</summary>
     public ConcurrencyModel Model { get; set; } = ConcurrencyModel.Async;
 

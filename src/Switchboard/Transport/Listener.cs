@@ -27,6 +27,13 @@ public sealed class Listener : IDisposable
     /// <summary>The endpoint as bound, with the real address and port.</summary>
     public EndpointUri Endpoint { get; }
 
+    /// <summary>
+    /// The descriptor number when the socket was handed to this process (<see cref="ListenerFactory.Adopt"/>: systemd
+    /// socket activation, <c>fd://N</c>); null when it was bound here. An adopted Unix socket's file belongs to
+    /// whoever created it, and is never removed on dispose.
+    /// </summary>
+    public int? Descriptor { get; internal init; }
+
     /// <summary>The socket kind.</summary>
     public TransportKind Kind => Endpoint.Kind;
 

@@ -6,7 +6,7 @@ using Switchboard.Transport.Internal;
 namespace Switchboard.Transport;
 
 /// <summary>Binds listeners for endpoints, applying <see cref="TransportOptions"/>.</summary>
-internal static class ListenerFactory
+internal static partial class ListenerFactory
 {
     /// <summary>
     /// Binds <paramref name="endpoint"/>. A wildcard <c>[::]</c> listens dual-stack. A stale Unix socket file (nothing

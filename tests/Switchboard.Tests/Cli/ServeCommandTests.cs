@@ -16,7 +16,7 @@ public sealed class ServeCommandTests : IDisposable
         "--listen", "--model", "--async-loops", "--max-connections", "--max-connections-per-ip", "--idle-timeout", "--drain", "--max-line", "--line-flush",
         "--line-timeout",
         "--tcp-nodelay", "--keepalive", "--reuse-address", "--send-buffer", "--receive-buffer", "--backlog",
-        "--unix-mode", "--udp-reply-rate", "--udp-reply-burst", "--udp-reply-limit-loopback", "--log-level",
+        "--unix-mode", "--udp-reply-rate", "--udp-reply-burst", "--udp-reply-limit-loopback", "--log-level", "--log-format",
         "--max-members", "--max-line-rate", "--line-burst", "--max-queue-bytes", "--max-queue-messages",
         "--nick-timeout",
     ];
