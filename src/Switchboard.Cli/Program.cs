@@ -39,7 +39,7 @@ catch (Exception e) when (e is UsageException or EndpointFormatException or Argu
     Console.Error.WriteLine($"switchboard: {e.Message}");
     return ExitCodes.UsageError;
 }
-catch (Exception e) when (e is ListenerBindException or ServerStartException)
+catch (Exception e) when (e is ListenerBindException or ServerStartException or Switchboard.Security.TlsCertificateException)
 {
     Console.Error.WriteLine($"switchboard: {e.Message}");
     return ExitCodes.NetworkError;

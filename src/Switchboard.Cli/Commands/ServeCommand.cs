@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Switchboard.Cli.Hosting;
 using Switchboard.Cli.Parsing;
@@ -29,7 +30,7 @@ internal static class ServeCommand
 
         var listen = new Option<string[]>("--listen", "-l")
         {
-            Description = "Endpoint to listen on, repeatable: tcp://HOST:PORT, udp://HOST:PORT, unix:///abs/path, "
+            Description = "Endpoint to listen on, repeatable: tcp://HOST:PORT, tls://HOST:PORT (with --tls-cert/--tls-key or --tls-self-signed), udp://HOST:PORT, unix:///abs/path, "
                 + "unixgram:///abs/path, unix://@abstract. Empty host = 127.0.0.1, [::] = all interfaces dual-stack, "
                 + "port 0 = ephemeral. [default: tcp and udp on 127.0.0.1 at the service's default port]",
             Arity = ArgumentArity.ZeroOrMore,
@@ -61,14 +62,15 @@ internal static class ServeCommand
         var replyLimitLoopback = new Option<bool>("--udp-reply-limit-loopback") { Description = "Apply --udp-reply-rate to loopback and Unix sources too, which cannot be spoofed from elsewhere [default: false]" };
         var logLevel = new Option<string>("--log-level") { Description = "Least severe log level written to stderr: " + LogLevelParser.Names, DefaultValueFactory = _ => "information" };
         var chat = new ChatServeOptions();
+        var tls = new TlsServeOptions();
 
-        var command = new Command("serve", "Serve a classic service or the telnet chat over TCP, UDP and Unix sockets. Prints 'listening on URI' per listener on stdout; logs go to stderr. "
+        var command = new Command("serve", "Serve a classic service or the telnet chat over TCP, TLS, UDP and Unix sockets. Prints 'listening on URI' per listener on stdout; logs go to stderr. "
             + "Durations are at most 1193h, counts at most 1048576, byte sizes at most 1 GiB.")
         {
             service, listen, model, asyncLoops, maxConnections, maxPerAddress, idleTimeout, drain, maxLine, lineFlush, lineTimeout, noDelay, keepAlive,
             reuseAddress, sendBuffer, receiveBuffer, backlog, unixMode, replyRate, replyBurst, replyLimitLoopback, logLevel,
         };
-        foreach (var option in chat.All)
+        foreach (var option in chat.All.Concat(tls.All))
         {
             command.Options.Add(option);
         }
@@ -126,6 +128,7 @@ internal static class ServeCommand
                 options.Listen.Add(await WithAddressAsync(endpoint, cancellationToken));
             }
 
+            options.Tls = tls.Read(parse, [.. options.Listen]);
             var level = LogLevelParser.Parse(parse.GetValue(logLevel)!, "--log-level");
             return await ServeAsync(definition, options, level);
         });
@@ -139,6 +142,12 @@ internal static class ServeCommand
         using var disposableHandler = definition.StreamHandler as IDisposable;
         await using var server = new Server(options, definition.StreamHandler, definition.DatagramHandler, loggerFactory);
         server.Start();
+        // SIGHUP rereads the TLS certificate and key: new connections get the new one, live ones keep theirs.
+        using var reload = options.Tls is null ? null : PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal =>
+        {
+            signal.Cancel = true;
+            server.ReloadTlsCertificate();
+        });
         foreach (var listener in server.Listeners)
         {
             Console.Out.WriteLine($"listening on {listener.Endpoint}");

@@ -28,4 +28,11 @@ public sealed class ClientOptions
 
     /// <summary>TCP_NODELAY on tcp connections. Defaults to true: an interactive client wants each write sent at once.</summary>
     public bool NoDelay { get; set; } = true;
+
+    /// <summary>
+    /// TLS for <c>tls://</c> endpoints: trust anchors, the name checked, a client certificate. Null (default) is the
+    /// same as a new <see cref="Security.TlsClientOptions"/>: the server's certificate is verified against the
+    /// system's trust store and the endpoint's host.
+    /// </summary>
+    public Security.TlsClientOptions? Tls { get; set; }
 }

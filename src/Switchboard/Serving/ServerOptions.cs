@@ -117,9 +117,16 @@ public sealed class ServerOptions
     public TransportOptions Transport { get; set; } = new();
 
     /// <summary>
+    /// TLS for the <c>tls://</c> endpoints of <see cref="Listen"/> (all of them share it): the certificate, client
+    /// certificates, ALPN and the handshake deadline. Required when a tls:// endpoint is listed; null (default)
+    /// otherwise.
+    /// </summary>
+    public Security.TlsServerOptions? Tls { get; set; }
+
+    /// <summary>
     /// Throws <see cref="ArgumentOutOfRangeException"/> for a value no server can run with, and
     /// <see cref="ArgumentException"/> for a loop backend (here or in <c>SWITCHBOARD_LOOP_BACKEND</c>) that is unknown
-    /// or not available on this system.
+    /// or not available on this system, or a tls:// endpoint without <see cref="Tls"/>.
     /// </summary>
     public void Validate()
     {
@@ -134,5 +141,14 @@ public sealed class ServerOptions
         ArgumentOutOfRangeException.ThrowIfNegative(DatagramReplyRate, nameof(DatagramReplyRate));
         ArgumentOutOfRangeException.ThrowIfLessThan(DatagramReplyBurst, 1, nameof(DatagramReplyBurst));
         ArgumentOutOfRangeException.ThrowIfLessThan(Transport.Backlog, 1, "Transport.Backlog");
+        if (Listen.Any(e => e.Kind == TransportKind.Tls))
+        {
+            if (Tls is null)
+            {
+                throw new ArgumentException("a tls:// endpoint needs TLS settings (ServerOptions.Tls: a certificate)");
+            }
+
+            Tls.Validate();
+        }
     }
 }

@@ -32,6 +32,12 @@ public enum CloseReason
     /// line or frame (see <see cref="Serving.ServerOptions.EvictionGrace"/>).
     /// </summary>
     Evicted,
+
+    /// <summary>
+    /// The TLS handshake failed or did not finish within its deadline (<c>TlsServerOptions.HandshakeTimeout</c>):
+    /// plain text to a TLS port, a client that said nothing, a refused client certificate.
+    /// </summary>
+    TlsHandshake,
 }
 
 /// <summary>Names for <see cref="CloseReason"/> in logs and metrics.</summary>
@@ -48,6 +54,7 @@ public static class CloseReasonNames
         CloseReason.Drain => "drain",
         CloseReason.FrameTimeout => "frame_timeout",
         CloseReason.Evicted => "evicted",
+        CloseReason.TlsHandshake => "tls_handshake",
         _ => "error",
     };
 }

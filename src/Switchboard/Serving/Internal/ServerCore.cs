@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using Switchboard.Endpoints;
 using Switchboard.Handlers;
 using Switchboard.Transport;
 using Switchboard.Transport.Internal;
@@ -138,8 +139,14 @@ internal sealed partial class ServerCore : IDisposable
         ServerLog.ConnectionAccepted(_logger, connection.Id, connection.RemoteText, connection.LocalEndpoint.ToString());
         try
         {
+            if (!await HandshakeAsync(connection))
+            {
+                return;
+            }
+
             await _streamHandler!.HandleAsync(connection, connection.Aborted);
             await connection.Output.FlushAsync();
+            await connection.IO.EndSendingAsync();
             connection.TrySetReason(connection.PeerClosedInput ? CloseReason.PeerClosed : CloseReason.Completed);
         }
         catch (Exception e) when (connection.Aborted.IsCancellationRequested && ConnectionErrors.IsDisconnect(e) || e is OperationCanceledException && connection.Aborted.IsCancellationRequested)
@@ -275,6 +282,7 @@ internal sealed partial class ServerCore : IDisposable
             "over-limit" => (LogLevel.Warning, "connections closed over a limit"),
             "idle" => (LogLevel.Information, "connections closed idle (--idle-timeout)"),
             "accept" => (LogLevel.Warning, "accept failures"),
+            "tls-handshake" => (LogLevel.Warning, "TLS handshakes failed"),
             _ => (LogLevel.Warning, key),
         };
         ServerLog.Suppressed(_logger, level, description, count, seconds);
@@ -343,7 +351,7 @@ internal sealed partial class ServerCore : IDisposable
     private void ApplySocketOptions(Socket socket, Listener listener)
     {
         var transport = _options.Transport;
-        if (listener.Kind == Endpoints.TransportKind.Tcp)
+        if (listener.Kind.IsTcp())
         {
             socket.NoDelay = transport.NoDelay;
             if (transport.KeepAlive)
