@@ -130,6 +130,26 @@ public sealed class TlsCommandTests : IDisposable
     }
 
     [Fact(Timeout = TestTimeouts.Process)]
+    public async Task ListenOverTlsRelaysAPeersBytesAndItsStdinBack()
+    {
+        using var certificate = TestCertificates.CreateLeaf(_authority);
+        var (cert, key) = TestCertificates.WritePem(certificate, _dir, "listen");
+        const string Prefix = "switchboard: listening on ";
+        await using var listener = CliProcess.Start("listen", "tls://127.0.0.1:0", "--tls-cert", cert, "--tls-key", key);
+        Assert.True(await Eventually.TrueAsync(() => listener.StandardError.Contains(Prefix, StringComparison.Ordinal), TimeSpan.FromSeconds(30)), listener.StandardError);
+        var line = listener.StandardError.Split('\n').First(l => l.StartsWith(Prefix, StringComparison.Ordinal));
+        var endpoint = EndpointUri.Parse(line[Prefix.Length..].Trim());
+        Assert.Equal(TransportKind.Tls, endpoint.Kind);
+
+        await listener.StandardInput.WriteAsync("from listen\n");
+        await listener.StandardInput.FlushAsync(TestContext.Current.CancellationToken);
+        using var peer = await TlsTestClient.ConnectAsync(endpoint, certificate);
+        Assert.Equal("from listen\n"u8.ToArray(), await peer.ReadExactlyAsync(12));
+        await peer.SendAsync("from peer\n"u8.ToArray());
+        Assert.NotNull(await listener.WaitForLineAsync(l => l == "from peer", TimeSpan.FromSeconds(20)));
+    }
+
+    [Fact(Timeout = TestTimeouts.Process)]
     public async Task ServeRefusesATlsEndpointWithoutACertificateAsAUsageError()
     {
         var (code, _, stderr) = await CliProcess.RunAsync(RunTimeout, "serve", "echo", "--listen", "tls://127.0.0.1:0");
