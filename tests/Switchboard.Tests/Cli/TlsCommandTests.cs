@@ -150,6 +150,21 @@ public sealed class TlsCommandTests : IDisposable
     }
 
     [Fact(Timeout = TestTimeouts.Process)]
+    public async Task BenchEchoOverTlsChecks64KiBMessagesAndReportsThemWithoutErrors()
+    {
+        using var certificate = TestCertificates.CreateLeaf(_authority);
+        var ca = TestCertificates.WriteCertificate(_authority, _dir, "ca");
+        await using var server = TestServer.Start(new Switchboard.Services.EchoService(), Switchboard.Serving.ConcurrencyModel.Async, EndpointUri.Parse("tls://127.0.0.1:0"), o => o.Tls = new Switchboard.Security.TlsServerOptions { Certificate = certificate });
+        var (code, stdout, stderr) = await CliProcess.RunAsync(
+            RunTimeout, "bench", "echo", server.Listeners[0].Endpoint.ToString(), "--tls-ca", ca, "--connections", "2", "--size", "65536",
+            "--duration", "1", "--warmup", "0.2", "--json");
+        Assert.True(code == 0, $"exit {code}: {stdout} {stderr}");
+        var summary = System.Text.Json.JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(0, summary.GetProperty("errors").GetInt32());
+        Assert.True(summary.GetProperty("messages").GetInt64() > 0, stdout);
+    }
+
+    [Fact(Timeout = TestTimeouts.Process)]
     public async Task ServeRefusesATlsEndpointWithoutACertificateAsAUsageError()
     {
         var (code, _, stderr) = await CliProcess.RunAsync(RunTimeout, "serve", "echo", "--listen", "tls://127.0.0.1:0");
