@@ -10,7 +10,7 @@ internal sealed class TlsServeOptions
 {
     public Option<string?> Certificate { get; } = new("--tls-cert")
     {
-        Description = "tls://: the certificate file, PEM (leaf first, then its chain) or PKCS#12 (.p12); reread on SIGHUP",
+        Description = "tls://: the certificate file, PEM (leaf first, then its chain) or PKCS#12 (.p12); reread on SIGHUP [default: none]",
     };
 
     public Option<string?> Key { get; } = new("--tls-key")
