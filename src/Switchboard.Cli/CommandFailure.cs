@@ -47,7 +47,8 @@ internal static class CommandFailure
         UsageException or EndpointFormatException or InvalidDataException or ArgumentException => (ExitCodes.UsageError, e.Message),
 
         // Network: the command line was fine, the network or the system said no.
-        ListenerBindException or ServerStartException or ClientConnectException or LookupFailedException or BenchConnectException
+        ListenerBindException or ServerStartException or Security.TlsCertificateException or ClientConnectException or LookupFailedException
+            or BenchConnectException
             => (ExitCodes.NetworkError, e.Message),
         ConnectionException lost => (ExitCodes.NetworkError, endpoint is null ? lost.Message : InWords(endpoint, lost)),
         SocketException socket => (ExitCodes.NetworkError, endpoint is null ? socket.Message : InWords(endpoint, socket)),

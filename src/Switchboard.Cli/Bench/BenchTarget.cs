@@ -26,17 +26,19 @@ internal sealed class BenchTarget
     public bool IsTcp => Uri.Kind == TransportKind.Tcp;
 
     /// <summary>Parses and resolves <paramref name="text"/>, applying the loopback rule.</summary>
-    public static async Task<BenchTarget> ResolveAsync(string text, bool allowRemote, bool tcpOnly = false, CancellationToken cancellationToken = default)
+    public static async Task<BenchTarget> ResolveAsync(string text, bool allowRemote, bool tcpOnly = false, bool allowTls = false, CancellationToken cancellationToken = default)
     {
         var uri = EndpointUri.Parse(text);
-        if (uri.Kind is not (TransportKind.Tcp or TransportKind.Unix) || (tcpOnly && uri.Kind != TransportKind.Tcp))
+        // tls:// for bench echo only: its TLS load runs on the library's client (TlsEchoLoad).
+        var tlsAllowed = allowTls && uri.Kind == TransportKind.Tls;
+        if ((!tlsAllowed && uri.Kind is not (TransportKind.Tcp or TransportKind.Unix)) || (tcpOnly && uri.Kind != TransportKind.Tcp))
         {
             throw new UsageException(tcpOnly
                 ? $"'{text}': this benchmark needs a tcp:// endpoint"
                 : $"'{text}': benchmarks need a stream endpoint (tcp:// or unix://)");
         }
 
-        if (uri.Port == 0 && uri.Kind == TransportKind.Tcp)
+        if (uri.Port == 0 && uri.Kind.IsTcp())
         {
             throw new UsageException($"'{text}': name the server's port (port 0 is for listening)");
         }

@@ -18,7 +18,7 @@ internal static class ConnectCommand
     {
         var target = new Argument<string[]>("target")
         {
-            Description = "Where to connect: tcp://HOST:PORT, udp://HOST:PORT, unix:///path, unixgram:///path (IPv6 in brackets); "
+            Description = "Where to connect: tcp://HOST:PORT, tls://HOST:PORT (certificate verified), udp://HOST:PORT, unix:///path, unixgram:///path (IPv6 in brackets); "
                 + "or as nc takes it: HOST PORT (tcp; -u: udp), -U PATH; with -z, HOST PORT|LOW-HIGH...",
             Arity = ArgumentArity.OneOrMore,
         };
@@ -31,6 +31,7 @@ internal static class ConnectCommand
         var perChunk = new Option<bool>("--datagram-per-chunk") { Description = "Datagrams: one per stdin read instead of one per line [default: false]" };
         var shared = new RelayOptionSet();
         var netcat = new NetcatOptionSet();
+        var tls = new TlsConnectOptions();
         var scan = new Option<bool>("--scan", "-z") { Description = "nc's zero-I/O scan: connect to each PORT or LOW-HIGH range and close at once; exit 0 if any accepted. Loopback only unless --allow-remote [default: false]" };
         var allowRemote = new Option<bool>("--allow-remote") { Description = "With -z, allow scanning a host that is not a loopback address [default: false]" };
 
@@ -45,6 +46,7 @@ internal static class ConnectCommand
         };
         shared.AddTo(command);
         netcat.AddTo(command);
+        tls.AddTo(command);
 
         command.SetAction(async (parse, _) =>
         {
@@ -73,6 +75,7 @@ internal static class ConnectCommand
                 ConnectTimeout = connectTimeout,
                 AddressFamily = family,
                 LocalEndPoint = local,
+                Tls = endpoint.Kind == TransportKind.Tls ? tls.Read(parse) : null,
             };
             var relay = shared.Read(parse) with
             {

@@ -21,7 +21,7 @@ internal static class ListenCommand
     {
         var target = new Argument<string[]>("target")
         {
-            Description = "Where to listen: tcp://HOST:PORT, udp://HOST:PORT, unix:///path, unixgram:///path (port 0 = ephemeral); "
+            Description = "Where to listen: tcp://HOST:PORT, tls://HOST:PORT (with --tls-cert/--tls-key or --tls-self-signed), udp://HOST:PORT, unix:///path, unixgram:///path (port 0 = ephemeral); "
                 + "or as nc takes it: PORT, HOST PORT, -p PORT [HOST] (tcp; -u: udp), -U PATH. A host left out is 127.0.0.1",
             Arity = ArgumentArity.ZeroOrMore,
         };
@@ -34,6 +34,7 @@ internal static class ListenCommand
         var maxConnections = OptionFlags.Create(nameof(ServerOptions.MaxConnections), "With --keep-open, most connections at once (ncat's -m, --max-conns)", 100);
         var shared = new RelayOptionSet();
         var netcat = new NetcatOptionSet();
+        var tls = new TlsServeOptions();
         var command = new Command(
             "listen",
             "Listen on URI, accept one connection (--keep-open: many) and relay it to stdin and stdout, byte for byte. "
@@ -45,6 +46,10 @@ internal static class ListenCommand
         };
         shared.AddTo(command);
         netcat.AddTo(command);
+        foreach (var option in tls.All)
+        {
+            command.Options.Add(option);
+        }
 
         command.SetAction(async (parse, _) =>
         {
@@ -54,15 +59,16 @@ internal static class ListenCommand
             var max = parse.GetValue(maxConnections);
             new ServerOptions { MaxConnections = max }.Validate(); // its rule, whether or not --keep-open uses it
             var crlf = netcat.Crlf(parse);
+            var tlsOptions = tls.Read(parse, [endpoint]);
 
             return endpoint.Kind.IsStream()
-                ? await ListenStreamAsync(endpoint, relay, many ? max : 1, many, crlf)
+                ? await ListenStreamAsync(endpoint, relay, many ? max : 1, many, crlf, tlsOptions)
                 : await ListenDatagramAsync(endpoint, relay, crlf);
         });
         return command;
     }
 
-    private static async Task<int> ListenStreamAsync(EndpointUri endpoint, RelayOptions relay, int maxConnections, bool keepOpen, bool crlf)
+    private static async Task<int> ListenStreamAsync(EndpointUri endpoint, RelayOptions relay, int maxConnections, bool keepOpen, bool crlf, Switchboard.Security.TlsServerOptions? tls)
     {
         using var stop = new StopSignal();
         var stdout = ConsoleStreams.Stdout();
@@ -132,6 +138,7 @@ internal static class ListenCommand
         }
 
         var options = ListenOptions(endpoint, maxConnections);
+        options.Tls = tls;
         await using var server = new Server(options, new RelayStreamHandler(ServeAsync), null);
         server.Start();
         Console.Error.WriteLine($"switchboard: listening on {server.Listeners[0].Endpoint}");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Switchboard.Cli.Hosting;
 using Switchboard.Cli.Parsing;
@@ -33,7 +34,7 @@ internal static class ServeCommand
         var listenFlag = OptionFlags.For(nameof(ServerOptions.Listen));
         var listen = new Option<string[]>(listenFlag.Name, listenFlag.Aliases)
         {
-            Description = "Endpoint to listen on, repeatable: tcp://HOST:PORT, udp://HOST:PORT, unix:///abs/path, "
+            Description = "Endpoint to listen on, repeatable: tcp://HOST:PORT, tls://HOST:PORT (with --tls-cert/--tls-key or --tls-self-signed), udp://HOST:PORT, unix:///abs/path, "
                 + "unixgram:///abs/path, unix://@abstract. Empty host = 127.0.0.1, [::] = all interfaces dual-stack, "
                 + "port 0 = ephemeral. Handed over by systemd or a parent: fd://N, systemd:NAME (LISTEN_FDNAMES), systemd: (all passed). [default: tcp and udp on 127.0.0.1 at the service's default port]",
             Arity = ArgumentArity.ZeroOrMore,
@@ -65,14 +66,15 @@ internal static class ServeCommand
         var logLevel = new Option<string>("--log-level") { Description = "Least severe log level written to stderr: " + LogLevelParser.Names, DefaultValueFactory = _ => "information" };
         var logFormat = LogFormatOption.Create();
         var chat = new ChatServeOptions();
+        var tls = new TlsServeOptions();
 
-        var command = new Command("serve", "Serve a classic service or the telnet chat over TCP, UDP and Unix sockets. Prints 'listening on URI' per listener on stdout; logs go to stderr. "
+        var command = new Command("serve", "Serve a classic service or the telnet chat over TCP, TLS, UDP and Unix sockets. Prints 'listening on URI' per listener on stdout; logs go to stderr. "
             + Invariant($"Durations are at most {Math.Floor(OptionLimits.LongestDuration.TotalHours)}h, counts at most {OptionLimits.LargestCount}, byte sizes at most {OptionLimits.LargestBytes / (1024 * 1024 * 1024)} GiB."))
         {
             service, listen, model, asyncLoops, maxConnections, maxPerAddress, idleTimeout, drain, maxLine, lineFlush, lineTimeout, noDelay, keepAlive,
             reuseAddress, sendBuffer, receiveBuffer, backlog, unixMode, replyRate, replyBurst, replyLimitLoopback, logLevel, logFormat,
         };
-        foreach (var option in chat.All)
+        foreach (var option in chat.All.Concat(tls.All))
         {
             command.Options.Add(option);
         }
@@ -139,6 +141,7 @@ internal static class ServeCommand
                 options.Listen.Add(await WithAddressAsync(endpoint, cancellationToken));
             }
 
+            options.Tls = tls.Read(parse, [.. options.Listen]);
             var level = LogLevelParser.Parse(parse.GetValue(logLevel)!, "--log-level");
             return await ServeAsync(definition, options, level, LogFormatOption.Parse(parse.GetValue(logFormat)!));
         });
@@ -152,6 +155,12 @@ internal static class ServeCommand
         using var disposableHandler = definition.StreamHandler as IDisposable;
         await using var server = new Server(options, definition.StreamHandler, definition.DatagramHandler, loggerFactory);
         server.Start();
+        // SIGHUP rereads the TLS certificate and key: new connections get the new one, live ones keep theirs.
+        using var reload = options.Tls is null ? null : PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal =>
+        {
+            signal.Cancel = true;
+            server.ReloadTlsCertificate();
+        });
         foreach (var listener in server.Listeners)
         {
             Console.Out.WriteLine(listener.Descriptor is { } fd ? $"listening on {listener.Endpoint} (fd {fd})" : $"listening on {listener.Endpoint}");

@@ -49,6 +49,7 @@ internal static partial class OptionFlags
         [nameof(ChatOptions.MaxMembers)] = new("--max-members"),
         [nameof(ChatOptions.NickTimeout)] = new("--nick-timeout"),
         [nameof(ClientOptions.ConnectTimeout)] = new("--timeout", "-w"),
+        ["Tls.HandshakeTimeout"] = new("--tls-handshake-timeout"),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>The flag of a library option, by its name in <see cref="ByOption"/>.</summary>

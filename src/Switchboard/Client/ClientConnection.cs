@@ -21,11 +21,11 @@ public sealed class ClientConnection : IDuplexPipe, IAsyncDisposable, IDisposabl
     private readonly Connection _connection;
     private int _disposed;
 
-    internal ClientConnection(EndpointUri endpoint, Socket socket)
+    internal ClientConnection(EndpointUri endpoint, Socket socket, SocketIO io)
     {
         Endpoint = endpoint;
         LocalEndPoint = socket.LocalEndPoint;
-        _connection = new Connection(0, endpoint, new AsyncSocketIO(socket), null, CancellationToken.None);
+        _connection = new Connection(0, endpoint, io, null, CancellationToken.None);
     }
 
     /// <summary>The endpoint as asked for (a host name stays a name; see <see cref="RemoteEndPoint"/> for the address).</summary>
@@ -80,6 +80,7 @@ public sealed class ClientConnection : IDuplexPipe, IAsyncDisposable, IDisposabl
         try
         {
             await Output.FlushAsync();
+            await _connection.IO.EndSendingAsync(); // TLS: close_notify, so the peer reads a clean end
         }
         catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException or InvalidOperationException)
         {

@@ -30,6 +30,13 @@ public sealed class ClientOptions
     public bool NoDelay { get; set; } = true;
 
     /// <summary>
+    /// TLS for <c>tls://</c> endpoints: trust anchors, the name checked, a client certificate. Null (default) is the
+    /// same as a new <see cref="Security.TlsClientOptions"/>: the server's certificate is verified against the
+    /// system's trust store and the endpoint's host.
+    /// </summary>
+    public Security.TlsClientOptions? Tls { get; set; }
+
+    /// <summary>
     /// Throws <see cref="OptionOutOfRangeException"/> (an <see cref="ArgumentOutOfRangeException"/>) naming the option
     /// for a value no client can run with: <see cref="ConnectTimeout"/> must be more than 0 and at most
     /// <see cref="OptionLimits.LongestDuration"/>, or <see cref="Timeout.InfiniteTimeSpan"/>. <see cref="SocketClient"/>

@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using Switchboard.Client.Internal;
 using Switchboard.Endpoints;
+using Switchboard.Security.Internal;
+using Switchboard.Transport.Internal;
 
 namespace Switchboard.Client;
 
@@ -21,6 +23,7 @@ public static class SocketClient
     /// <exception cref="ConnectTimedOutException">No address answered within the timeout.</exception>
     /// <exception cref="HostUnreachableException">No route to the host.</exception>
     /// <exception cref="HostNotFoundException">The name does not resolve.</exception>
+    /// <exception cref="TlsHandshakeException">A tls:// endpoint's handshake failed (certificate not trusted, wrong name, expired).</exception>
     /// <exception cref="ClientConnectException">Any other failure (permission denied, source address in use).</exception>
     public static async Task<ClientConnection> ConnectAsync(EndpointUri endpoint, ClientOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -58,12 +61,19 @@ public static class SocketClient
                 }
 
                 await socket.ConnectAsync(target, timer.Token);
-                if (endpoint.Kind == TransportKind.Tcp)
+                if (endpoint.Kind.IsTcp())
                 {
                     socket.NoDelay = options.NoDelay;
                 }
 
-                return new ClientConnection(endpoint, socket);
+                if (endpoint.Kind == TransportKind.Tls)
+                {
+                    // Past the connect: a failed handshake is this address's answer, not a reason to try the next.
+                    var tls = await ClientTls.AuthenticateAsync(endpoint, socket, options.Tls, cancellationToken);
+                    return new ClientConnection(endpoint, socket, tls);
+                }
+
+                return new ClientConnection(endpoint, socket, new AsyncSocketIO(socket));
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -147,7 +157,7 @@ public static class SocketClient
 
     private static Socket CreateSocket(TransportKind kind, EndPoint target) => kind switch
     {
-        TransportKind.Tcp => new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp),
+        TransportKind.Tcp or TransportKind.Tls => new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp),
         TransportKind.Udp => new Socket(target.AddressFamily, SocketType.Dgram, ProtocolType.Udp),
         TransportKind.Unix => new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified),
         _ => new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified),

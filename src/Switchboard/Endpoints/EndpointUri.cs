@@ -6,7 +6,7 @@ using System.Text;
 namespace Switchboard.Endpoints;
 
 /// <summary>
-/// One endpoint in Switchboard's URI syntax: <c>tcp://HOST:PORT</c>, <c>udp://HOST:PORT</c>,
+/// One endpoint in Switchboard's URI syntax: <c>tcp://HOST:PORT</c>, <c>tls://HOST:PORT</c>, <c>udp://HOST:PORT</c>,
 /// <c>unix:///abs/path</c>, <c>unixgram:///abs/path</c>, or <c>unix://@name</c> / <c>unixgram://@name</c> for
 /// Linux's abstract namespace. IPv6 hosts go in brackets; an empty host means loopback (127.0.0.1); port 0 asks
 /// the kernel for an ephemeral port.
@@ -45,7 +45,7 @@ public sealed record EndpointUri
         ArgumentNullException.ThrowIfNull(address);
         if (kind.IsUnix())
         {
-            throw new ArgumentException("an IP endpoint needs the tcp or udp kind", nameof(kind));
+            throw new ArgumentException("an IP endpoint needs the tcp, tls or udp kind", nameof(kind));
         }
 
         ArgumentOutOfRangeException.ThrowIfNegative(port);
@@ -83,8 +83,9 @@ public sealed record EndpointUri
             "udp" => TransportKind.Udp,
             "unix" => TransportKind.Unix,
             "unixgram" => TransportKind.UnixDatagram,
+            "tls" => TransportKind.Tls,
             _ => throw new EndpointFormatException(
-                $"endpoint '{text}': unknown scheme '{text[..separator]}' (expected tcp, udp, unix or unixgram)"),
+                $"endpoint '{text}': unknown scheme '{text[..separator]}' (expected tcp, tls, udp, unix or unixgram)"),
         };
 
         return kind.IsUnix() ? ParseUnix(text, kind, rest) : ParseIp(text, kind, rest);

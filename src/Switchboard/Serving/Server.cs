@@ -2,6 +2,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Switchboard.Endpoints;
 using Switchboard.Handlers;
+using Switchboard.Security;
+using Switchboard.Security.Internal;
 using Switchboard.Serving.Internal;
 using Switchboard.Serving.Models;
 using Switchboard.Transport;
@@ -63,6 +65,35 @@ public sealed class Server : IAsyncDisposable
     /// </summary>
     public int EffectiveMaxConnections => _core?.MaxConnections ?? _options.MaxConnections;
 
+    /// <summary>The certificate new TLS connections get; null before start or without a tls:// endpoint.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? TlsCertificate => _core?.Tls?.Certificate;
+
+    /// <summary>
+    /// Reads the TLS certificate and key (and the client CA file) again from the files of
+    /// <see cref="ServerOptions.Tls"/>: connections accepted from now on get the new certificate, live ones keep
+    /// theirs. Returns false when loading failed: the old certificate stays in use and the reason is logged at
+    /// warning. Safe from any thread (the tool calls it on SIGHUP). False too before start or without TLS.
+    /// </summary>
+    public bool ReloadTlsCertificate()
+    {
+        if (_core?.Tls is not { } tls)
+        {
+            return false;
+        }
+
+        try
+        {
+            var certificate = tls.Reload();
+            TlsLog.Reloaded(_logger, certificate.Subject, TlsCertificates.Sha256Fingerprint(certificate));
+            return true;
+        }
+        catch (Exception e) when (e is TlsCertificateException or System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            TlsLog.ReloadFailed(_logger, e.Message.ReplaceLineEndings(" "));
+            return false;
+        }
+    }
+
     /// <summary>
     /// Binds every endpoint and starts serving. If any endpoint cannot be bound, the ones already bound are closed
     /// and <see cref="ListenerBindException"/> says which endpoint failed and why.
@@ -94,7 +125,19 @@ public sealed class Server : IAsyncDisposable
             // The source table (1.5 MiB, allocated once) only where datagrams are served: a stream-only server needs none.
             var replyRate = _listeners.Any(l => !l.Kind.IsStream()) ? _options.DatagramReplyRate : 0;
             _guard = new DatagramReplyGuard(ownDatagramPorts, replyRate, _options.DatagramReplyBurst, _options.DatagramReplyLimitLoopback);
-            _core = new ServerCore(_options, budget.Effective, _streamHandler, _datagramHandler, _logger, _guard);
+            TlsServerCredentials? tls;
+            try
+            {
+                // Loaded before anything serves: a missing or bad certificate is a start failure, like a bind.
+                tls = _listeners.Any(l => l.Kind == TransportKind.Tls) ? new TlsServerCredentials(_options.Tls!) : null;
+            }
+            catch
+            {
+                AbandonStart();
+                throw;
+            }
+
+            _core = new ServerCore(_options, budget.Effective, _streamHandler, _datagramHandler, _logger, _guard) { Tls = tls };
             try
             {
                 _model = ModelRunner.Create(_options, _core, _logger);

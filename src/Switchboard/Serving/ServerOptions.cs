@@ -125,12 +125,19 @@ public sealed class ServerOptions
     public TransportOptions Transport { get; set; } = new();
 
     /// <summary>
+    /// TLS for the <c>tls://</c> endpoints of <see cref="Listen"/> (all of them share it): the certificate, client
+    /// certificates, ALPN and the handshake deadline. Required when a tls:// endpoint is listed; null (default)
+    /// otherwise.
+    /// </summary>
+    public Security.TlsServerOptions? Tls { get; set; }
+
+    /// <summary>
     /// Throws <see cref="OptionOutOfRangeException"/> (an <see cref="ArgumentOutOfRangeException"/>) naming the option
     /// for a value no server can run with: counts from their least (0 or 1) to <see cref="OptionLimits.LargestCount"/>
     /// (<see cref="AsyncLoops"/> to <see cref="MostAsyncLoops"/>), durations from 0 to
     /// <see cref="OptionLimits.LongestDuration"/>, socket buffers to <see cref="OptionLimits.LargestBytes"/>; and
     /// <see cref="ArgumentException"/> for a loop backend (here or in <c>SWITCHBOARD_LOOP_BACKEND</c>) that is unknown
-    /// or not available on this system. <see cref="Server.Start"/> calls it.
+    /// or not available on this system, or a tls:// endpoint without <see cref="Tls"/>. <see cref="Server.Start"/> calls it.
     /// </summary>
     public void Validate()
     {
@@ -153,6 +160,16 @@ public sealed class ServerOptions
         if (Transport.ReceiveBufferSize is { } receive)
         {
             Count(receive, 1, "Transport.ReceiveBufferSize", OptionLimits.LargestBytes);
+        }
+
+        if (Listen.Any(e => e.Kind == TransportKind.Tls))
+        {
+            if (Tls is null)
+            {
+                throw new ArgumentException("a tls:// endpoint needs TLS settings (ServerOptions.Tls: a certificate)");
+            }
+
+            Tls.Validate();
         }
     }
 

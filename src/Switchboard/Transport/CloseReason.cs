@@ -38,6 +38,12 @@ public enum CloseReason
     /// connection (<see cref="ConnectionTimedOutException"/>).
     /// </summary>
     TimedOut,
+
+    /// <summary>
+    /// The TLS handshake failed or did not finish within its deadline (<c>TlsServerOptions.HandshakeTimeout</c>):
+    /// plain text to a TLS port, a client that said nothing, a refused client certificate.
+    /// </summary>
+    TlsHandshake,
 }
 
 /// <summary>Names for <see cref="CloseReason"/> in logs and metrics.</summary>
@@ -55,6 +61,7 @@ public static class CloseReasonNames
         CloseReason.FrameTimeout => "frame_timeout",
         CloseReason.Evicted => "evicted",
         CloseReason.TimedOut => "timed_out",
+        CloseReason.TlsHandshake => "tls_handshake",
         _ => "error",
     };
 }

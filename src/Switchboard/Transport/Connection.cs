@@ -175,13 +175,16 @@ public sealed class Connection : IDuplexPipe
         return waiting.IsCompletedSuccessfully ? waiting : MapFailureAsync(waiting);
     }
 
-    /// <summary>Flushes <see cref="Output"/> and half-closes the sending side (FIN, <c>shutdown(SHUT_WR)</c>).</summary>
+    /// <summary>
+    /// Flushes <see cref="Output"/> and half-closes the sending side (FIN, <c>shutdown(SHUT_WR)</c>; over TLS a
+    /// close_notify first, so the peer reads a clean end of stream).
+    /// </summary>
     public async ValueTask ShutdownOutputAsync(CancellationToken cancellationToken = default)
     {
         await Output.FlushAsync(cancellationToken);
         if (Interlocked.Exchange(ref _outputShutdown, 1) == 0)
         {
-            _io.ShutdownSend();
+            await _io.ShutdownSendAsync(cancellationToken);
         }
     }
 

@@ -38,13 +38,13 @@ internal static partial class ListenerFactory
             // Inside the try: out of descriptors, creating the socket is what fails, and that too is one line.
             socket = CreateSocket(endpoint.Kind, target);
             ApplyBufferSizes(socket, options);
-            if (endpoint.Kind == TransportKind.Tcp)
+            if (endpoint.Kind.IsTcp())
             {
                 SetReuseAddress(socket, options.ReuseAddress);
             }
 
             socket.Bind(target);
-            if (endpoint.Kind == TransportKind.Tcp && !options.ReuseAddress)
+            if (endpoint.Kind.IsTcp() && !options.ReuseAddress)
             {
                 // .NET's Bind turns SO_REUSEADDR on for TCP on Linux whatever was set before; turned off again here,
                 // the accepted connections inherit "off", and a restart over their TIME_WAIT is refused as asked.
@@ -120,7 +120,7 @@ internal static partial class ListenerFactory
     {
         var socket = kind switch
         {
-            TransportKind.Tcp => new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp),
+            TransportKind.Tcp or TransportKind.Tls => new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp),
             TransportKind.Udp => new Socket(target.AddressFamily, SocketType.Dgram, ProtocolType.Udp),
             TransportKind.Unix => new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified),
             _ => new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified),

@@ -19,6 +19,7 @@ public sealed class ServeCommandTests : IDisposable
         "--unix-mode", "--udp-reply-rate", "--udp-reply-burst", "--udp-reply-limit-loopback", "--log-level", "--log-format",
         "--max-members", "--max-line-rate", "--line-burst", "--max-queue-bytes", "--max-queue-messages",
         "--nick-timeout",
+        "--tls-cert", "--tls-key", "--tls-password", "--tls-self-signed", "--tls-client-ca", "--alpn", "--tls-handshake-timeout",
     ];
 
     private readonly TempDirectory _dir = new();

@@ -11,7 +11,7 @@ public static class TestClient
     public static async Task<Socket> ConnectAsync(EndpointUri endpoint)
     {
         var target = endpoint.ToEndPoint();
-        var socket = endpoint.Kind == TransportKind.Tcp
+        var socket = endpoint.Kind.IsTcp()
             ? new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true }
             : new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         using var timeout = new CancellationTokenSource(TestTimeouts.Io);

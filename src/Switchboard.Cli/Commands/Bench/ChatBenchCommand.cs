@@ -34,7 +34,7 @@ internal static class ChatBenchCommand
             }
 
             var options = new ChatLoadOptions(
-                await BenchTarget.ResolveAsync(parse.GetValue(target)!, parse.GetValue(allowRemote), tcpOnly: false, cancellationToken),
+                await BenchTarget.ResolveAsync(parse.GetValue(target)!, parse.GetValue(allowRemote), cancellationToken: cancellationToken),
                 memberCount,
                 senderCount,
                 BenchOptions.NonNegative(parse.GetValue(rate), "--rate"),

@@ -20,10 +20,12 @@ internal static class EchoBenchCommand
         var threads = new Option<int>("--threads") { Description = "Load threads (each drives its share of the connections through epoll)", DefaultValueFactory = _ => 1 };
         var json = BenchOptions.Json();
         var allowRemote = BenchOptions.AllowRemote();
+        var tls = new TlsConnectOptions();
         var command = new Command("echo", "Closed-loop echo load: each connection keeps --inflight messages outstanding; every byte that comes back is checked. Reports msgs/s, MiB/s and latency percentiles.")
         {
             target, connections, size, inFlight, duration, warmup, threads, json, allowRemote,
         };
+        tls.AddTo(command);
 
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -34,13 +36,19 @@ internal static class EchoBenchCommand
             }
 
             var options = new EchoLoadOptions(
-                await BenchTarget.ResolveAsync(parse.GetValue(target)!, parse.GetValue(allowRemote), cancellationToken: cancellationToken),
+                await BenchTarget.ResolveAsync(parse.GetValue(target)!, parse.GetValue(allowRemote), allowTls: true, cancellationToken: cancellationToken),
                 BenchOptions.Positive(parse.GetValue(connections), "--connections"),
                 messageSize,
                 BenchOptions.Positive(parse.GetValue(inFlight), "--inflight"),
                 BenchOptions.ParseDuration(parse.GetValue(duration)!, "--duration"),
                 BenchOptions.ParseDuration(parse.GetValue(warmup)!, "--warmup"),
                 BenchOptions.Positive(parse.GetValue(threads), "--threads"));
+            if (options.Target.Uri.Kind == Endpoints.TransportKind.Tls)
+            {
+                var tlsLoad = new TlsEchoLoad(options, tls.Read(parse));
+                return await BenchConsole.RunAsync(tlsLoad, async stop => await tlsLoad.RunAsync(stop), parse.GetValue(json));
+            }
+
             var load = new EchoLoad(options);
             return await BenchConsole.RunAsync(load, async stop => await load.RunAsync(stop), parse.GetValue(json));
         });

@@ -53,7 +53,7 @@ internal sealed partial class ServerCore
         try
         {
             ApplySocketOptions(accepted, listener);
-            var connection = new Connection(Interlocked.Increment(ref _nextId), listener.Endpoint, ioFor(accepted), Metrics, Stopping);
+            var connection = new Connection(Interlocked.Increment(ref _nextId), listener.Endpoint, WrapForListener(ioFor(accepted), listener), Metrics, Stopping);
             _live[connection.Id] = connection;
             Metrics.ConnectionAccepted();
             return connection;

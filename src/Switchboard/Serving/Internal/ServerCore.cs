@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Switchboard.Framing;
+using Switchboard.Endpoints;
 using Switchboard.Handlers;
 using Switchboard.Transport;
 using Switchboard.Transport.Internal;
@@ -140,8 +141,14 @@ internal sealed partial class ServerCore : IDisposable
         string? overLimit = null;
         try
         {
+            if (!await HandshakeAsync(connection))
+            {
+                return;
+            }
+
             await _streamHandler!.HandleAsync(connection, connection.Aborted);
             await connection.Output.FlushAsync();
+            await connection.IO.EndSendingAsync();
             connection.TrySetReason(connection.PeerClosedInput ? CloseReason.PeerClosed : CloseReason.Completed);
         }
         catch (ConnectionException e)
@@ -288,6 +295,7 @@ internal sealed partial class ServerCore : IDisposable
             "over-limit" => (LogLevel.Warning, "connections closed over a limit"),
             "idle" => (LogLevel.Information, "connections closed idle (IdleTimeout)"),
             "accept" => (LogLevel.Warning, "accept failures"),
+            "tls-handshake" => (LogLevel.Warning, "TLS handshakes failed"),
             _ => (LogLevel.Warning, key),
         };
         ServerLog.Suppressed(_logger, level, description, count, seconds);
@@ -381,7 +389,7 @@ internal sealed partial class ServerCore : IDisposable
     private void ApplySocketOptions(Socket socket, Listener listener)
     {
         var transport = _options.Transport;
-        if (listener.Kind == Endpoints.TransportKind.Tcp)
+        if (listener.Kind.IsTcp())
         {
             socket.NoDelay = transport.NoDelay;
             if (transport.KeepAlive)

@@ -57,6 +57,18 @@ internal abstract class SocketIO
         }
     }
 
+    /// <summary>
+    /// Half-closes the sending side as the protocol on top wants it: FIN here; under TLS, close_notify and then FIN.
+    /// </summary>
+    public virtual ValueTask ShutdownSendAsync(CancellationToken cancellationToken)
+    {
+        ShutdownSend();
+        return default;
+    }
+
+    /// <summary>What a graceful close sends before its FIN: nothing for a plain socket, TLS's close_notify.</summary>
+    public virtual ValueTask EndSendingAsync() => default;
+
     /// <summary>Graceful close from the connection's own flow: FIN, discard what the peer sent unread, close.</summary>
     public virtual void Close()
     {

@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Security.Cryptography.X509Certificates;
+using Switchboard.Cli.Commands;
+using Switchboard.Endpoints;
+using Switchboard.Security;
+using Switchboard.Services;
+using Switchboard.Serving;
+using Switchboard.Tests.Support;
+
+namespace Switchboard.Tests.Interop;
+
+/// <summary>
+/// Real TLS peers against our tls:// servers: OpenSSL's <c>s_client</c>, <c>socat OPENSSL:</c> and Python's
+/// <c>ssl</c> module, each verifying our certificate against the CA file it was given.
+/// </summary>
+public sealed class TlsPeerTests : IDisposable
+{
+    private static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(30);
+    private readonly TempDirectory _dir = new();
+    private readonly X509Certificate2 _certificate = TlsCertificates.CreateSelfSigned();
+    private readonly string _trust;
+
+    public TlsPeerTests()
+    {
+        _trust = TestCertificates.WriteCertificate(_certificate, _dir, "trust");
+    }
+
+    public void Dispose()
+    {
+        _certificate.Dispose();
+        _dir.Dispose();
+    }
+
+    [Theory(Timeout = TestTimeouts.Process)]
+    [MemberData(nameof(TestServer.AllModels), MemberType = typeof(TestServer))]
+    public async Task SocatOverOpensslGetsItsLinesEchoedAndTheEndAfterItsCloseNotify(ConcurrencyModel model)
+    {
+        await using var server = Start("echo", model);
+        var endpoint = server.Listeners[0].Endpoint;
+        var (code, stdout, stderr) = await PeerProcess.RunAsync(
+            "socat", ["-t", "10", "-", $"OPENSSL:127.0.0.1:{Port(endpoint)},cafile={_trust},commonname=localhost"], "one\ntwo\n", PeerTimeout);
+        Assert.True(code == 0, stderr);
+        Assert.Equal("one\ntwo\n", stdout);
+    }
+
+    [Fact(Timeout = TestTimeouts.Process)]
+    public async Task SocatOverOpensslChatsAndQuits()
+    {
+        await using var server = Start("chat", ConcurrencyModel.Select);
+        var (code, stdout, stderr) = await PeerProcess.RunAsync(
+            "socat", ["-t", "10", "-", $"OPENSSL:127.0.0.1:{Port(server.Listeners[0].Endpoint)},cafile={_trust},commonname=localhost"], "carol\n/quit\n", PeerTimeout);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("Hello carol.", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = TestTimeouts.Process)]
+    public async Task OpensslSClientVerifiesOurCertificateAndChats()
+    {
+        await using var server = Start("chat", ConcurrencyModel.Async);
+        var (code, stdout, stderr) = await PeerProcess.RunAsync(
+            "openssl",
+            ["s_client", "-connect", $"127.0.0.1:{Port(server.Listeners[0].Endpoint)}", "-CAfile", _trust, "-verify_return_error", "-verify_hostname", "localhost", "-ign_eof"],
+            "dave\n/quit\n",
+            PeerTimeout);
+        Assert.True(code == 0, stderr + stdout);
+        Assert.Contains("Verify return code: 0 (ok)", stdout, StringComparison.Ordinal);
+        Assert.Contains("Hello dave.", stdout, StringComparison.Ordinal);
+    }
+
+    [Theory(Timeout = TestTimeouts.Process)]
+    [MemberData(nameof(TestServer.AllModels), MemberType = typeof(TestServer))]
+    public async Task OpensslSClientGetsDaytimeAndACleanEnd(ConcurrencyModel model)
+    {
+        await using var server = Start("daytime", model);
+        var (code, stdout, stderr) = await PeerProcess.RunAsync(
+            "openssl",
+            ["s_client", "-quiet", "-connect", $"127.0.0.1:{Port(server.Listeners[0].Endpoint)}", "-CAfile", _trust, "-verify_return_error", "-ign_eof"],
+            "",
+            PeerTimeout);
+        Assert.True(code == 0, stderr);
+        Assert.Matches(@"^\w+, \w+ \d{1,2}, \d{4} \d\d:\d\d:\d\d-UTC\r?\n$", stdout);
+    }
+
+    [Theory(Timeout = TestTimeouts.Process)]
+    [InlineData(ConcurrencyModel.Async)]
+    [InlineData(ConcurrencyModel.Select)]
+    [InlineData(ConcurrencyModel.Threads)]
+    public async Task PythonsSslModuleEchoes64KiBReadInPartialPieces(ConcurrencyModel model)
+    {
+        await using var server = Start("echo", model);
+        var script = _dir.File("tls_echo_client.py");
+        File.WriteAllText(script, """
+            import socket, ssl, sys
+            port, ca = int(sys.argv[1]), sys.argv[2]
+            context = ssl.create_default_context(cafile=ca)
+            context.minimum_version = ssl.TLSVersion.TLSv1_2
+            data = bytes(i % 251 for i in range(65536))
+            with socket.create_connection(("127.0.0.1", port), timeout=20) as raw:
+                with context.wrap_socket(raw, server_hostname="localhost") as tls:
+                    tls.sendall(data)
+                    got = bytearray()
+                    while len(got) < len(data):
+                        piece = tls.recv(777)
+                        if not piece:
+                            break
+                        got += piece
+                    print("ok" if bytes(got) == data else "mismatch after %d bytes" % len(got))
+                    print(tls.version())
+            """);
+        var (code, stdout, stderr) = await PeerProcess.RunAsync("python3", [script, Port(server.Listeners[0].Endpoint), _trust], "", PeerTimeout);
+        Assert.True(code == 0, stderr);
+        Assert.StartsWith("ok\nTLSv1.", stdout, StringComparison.Ordinal);
+    }
+
+    private static string Port(EndpointUri endpoint) => endpoint.Port.ToString(CultureInfo.InvariantCulture);
+
+    private Server Start(string name, ConcurrencyModel model)
+    {
+        var service = ServiceCatalog.Create(name, new ServiceOptions())!;
+        return TestServer.Start(service.StreamHandler, model, EndpointUri.Parse("tls://127.0.0.1:0"), o => o.Tls = new TlsServerOptions { Certificate = _certificate });
+    }
+}
