@@ -5,6 +5,7 @@ using Switchboard.Cli.Relay;
 using Switchboard.Cli.Resolve;
 using Switchboard.Client;
 using Switchboard.Endpoints;
+using Switchboard.Options;
 using Switchboard.Serving;
 using Switchboard.Transport;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Switchboard.Chat;
 using Switchboard.Cli.Parsing;
+using Switchboard.Options;
 using Switchboard.Services;
 using Switchboard.Serving;
 

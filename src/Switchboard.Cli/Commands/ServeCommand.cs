@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Switchboard.Cli.Hosting;
 using Switchboard.Cli.Parsing;
 using Switchboard.Endpoints;
+using Switchboard.Options;
 using Switchboard.Services;
 using Switchboard.Serving;
 using Switchboard.Transport;

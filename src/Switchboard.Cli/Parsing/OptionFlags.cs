@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Text.RegularExpressions;
 using Switchboard.Chat;
 using Switchboard.Client;
+using Switchboard.Options;
 using Switchboard.Services;
 using Switchboard.Serving;
 using Switchboard.Transport;

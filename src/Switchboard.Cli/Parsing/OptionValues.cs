@@ -1,3 +1,4 @@
+using Switchboard.Options;
 namespace Switchboard.Cli.Parsing;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Switchboard.Options;
 
 namespace Switchboard.Chat;
 

@@ -7,7 +7,7 @@ namespace Switchboard.Endpoints;
 /// (passed by systemd, or by any parent that left it open), <c>systemd:NAME</c> the descriptors systemd passed under
 /// that name (<c>FileDescriptorName=</c> in the <c>.socket</c> unit, <c>LISTEN_FDNAMES</c> in the environment), and
 /// <c>systemd:</c> alone every descriptor systemd passed. The socket's kind and address are read from the descriptor
-/// when it is adopted (<see cref="Transport.ListenerFactory.Adopt"/>), not written here.
+/// when it is adopted (by the server, at <c>Start</c>), not written here.
 /// </summary>
 public sealed record ActivationUri
 {

@@ -3,7 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace Switchboard.Security;
 
 /// <summary>
-/// TLS for a client's <c>tls://</c> connections (<see cref="Client.ClientOptions.Tls"/>). The server's certificate
+/// TLS for a client's <c>tls://</c> connections (<c>ClientOptions.Tls</c>). The server's certificate
 /// is verified by default, against the system's trust store and the endpoint's host name.
 /// </summary>
 public sealed class TlsClientOptions

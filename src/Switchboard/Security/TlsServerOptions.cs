@@ -1,9 +1,10 @@
 using System.Security.Cryptography.X509Certificates;
+using Switchboard.Options;
 
 namespace Switchboard.Security;
 
 /// <summary>
-/// TLS for a server's <c>tls://</c> listeners (<see cref="Serving.ServerOptions.Tls"/>): the certificate, client
+/// TLS for a server's <c>tls://</c> listeners (<c>ServerOptions.Tls</c>): the certificate, client
 /// certificates (mutual TLS), ALPN and the handshake deadline. TLS 1.2 and 1.3 only; the runtime's
 /// <see cref="System.Net.Security.SslStream"/> (OpenSSL on Linux) does the protocol.
 /// </summary>
@@ -12,7 +13,7 @@ public sealed class TlsServerOptions
     /// <summary>
     /// The certificate file: PEM (the certificate first, then any intermediates; the key too when
     /// <see cref="KeyPath"/> is null) or PKCS#12 (<c>.p12</c>/<c>.pfx</c>, told apart by content). Read at start and
-    /// again by <see cref="Serving.Server.ReloadTlsCertificate"/>. Ignored when <see cref="Certificate"/> is set.
+    /// again by <c>Server.ReloadTlsCertificate</c>. Ignored when <see cref="Certificate"/> is set.
     /// </summary>
     public string? CertificatePath { get; set; }
 
@@ -41,7 +42,7 @@ public sealed class TlsServerOptions
     /// <summary>
     /// How long a handshake may take from accept. Defaults to 10 seconds (nginx's <c>ssl_handshake_timeout</c>
     /// default is 60 s; a loopback or LAN handshake takes milliseconds). A handshake counts against
-    /// <see cref="Serving.ServerOptions.MaxConnections"/> while it runs, so this bounds what a client that connects
+    /// <c>ServerOptions.MaxConnections</c> while it runs, so this bounds what a client that connects
     /// and says nothing (or speaks plain text) can hold: one slot for this long.
     /// </summary>
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);

@@ -1,3 +1,4 @@
+using Switchboard.Options;
 namespace Switchboard.Services;
 
 /// <summary>Settings the classic services share.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Switchboard.Endpoints;
+using Switchboard.Options;
 using Switchboard.Transport;
 
 namespace Switchboard.Serving;

@@ -12,7 +12,7 @@ namespace Switchboard.Systemd;
 /// per process, at the first use of <see cref="Passed"/>: the three variables are then removed from the environment
 /// (so a child started later does not take the descriptors for its own) and the descriptors made close-on-exec, as
 /// sd_listen_fds(3) does when asked to unset the environment. A server adopts them through
-/// <see cref="Serving.ServerOptions.InheritedListeners"/>.
+/// <c>ServerOptions.InheritedListeners</c>.
 /// </summary>
 public static class SocketActivation
 {

@@ -1,6 +1,7 @@
 using Switchboard.Cli.Parsing;
 using Switchboard.Cli.Relay;
 using Switchboard.Cli.Scan;
+using Switchboard.Options;
 using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.Cli;

@@ -5,6 +5,7 @@ using Switchboard.Cli.Parsing;
 using Switchboard.Cli.Relay;
 using Switchboard.Client;
 using Switchboard.Endpoints;
+using Switchboard.Options;
 using Switchboard.Services;
 using Switchboard.Serving;
 using Switchboard.Tests.Support;

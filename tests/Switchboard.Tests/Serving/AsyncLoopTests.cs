@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using Switchboard.Endpoints;
 using Switchboard.Handlers;
+using Switchboard.Options;
 using Switchboard.Serving;
 using Switchboard.Tests.Support;
 using Switchboard.Transport;

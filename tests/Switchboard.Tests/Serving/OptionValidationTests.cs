@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Switchboard.Chat;
 using Switchboard.Client;
+using Switchboard.Options;
 using Switchboard.Services;
 using Switchboard.Serving;
 using Switchboard.Tests.Support;

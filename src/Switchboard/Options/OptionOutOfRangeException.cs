@@ -1,11 +1,11 @@
 using System.Globalization;
 
-namespace Switchboard;
+namespace Switchboard.Options;
 
 /// <summary>
 /// An option's value that nothing can run with, found by an options type's <c>Validate</c> (for instance
-/// <see cref="Serving.ServerOptions.Validate"/>). It names the option by its property name, which is also its
-/// configuration key (<see cref="OptionName"/>: <c>MaxConnections</c>, <c>Transport.Backlog</c>), and the rule the
+/// <c>ServerOptions.Validate</c>). It names the option by its property name, which is also its
+/// configuration key (<see cref="OptionName"/>: <c>MaxConnections</c>, or a dotted path for a nested option), and the rule the
 /// value broke (<see cref="Rule"/>), so a host can say it in its own words: the <c>switchboard</c> tool names its
 /// flag instead. The message is one line, <c>MaxConnections must be a positive number, not 0</c>.
 /// </summary>
@@ -38,7 +38,7 @@ public sealed class OptionOutOfRangeException : ArgumentOutOfRangeException
     {
     }
 
-    /// <summary>The option, by property name (a nested one with its path: <c>Transport.Backlog</c>); empty if not known.</summary>
+    /// <summary>The option, by property name (a nested one with its dotted path); empty if not known.</summary>
     public string OptionName { get; }
 
     /// <summary>What the value broke, without the option's name: <c>must be at most 1,048,576, not 2,000,000</c>.</summary>

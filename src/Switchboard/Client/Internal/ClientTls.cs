@@ -2,11 +2,12 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
-using Switchboard.Client;
 using Switchboard.Endpoints;
+using Switchboard.Security;
+using Switchboard.Security.Internal;
 using Switchboard.Transport.Internal;
 
-namespace Switchboard.Security.Internal;
+namespace Switchboard.Client.Internal;
 
 /// <summary>The client side of the handshake for a tls:// endpoint, over a connected socket.</summary>
 internal static class ClientTls

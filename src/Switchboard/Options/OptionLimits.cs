@@ -1,8 +1,8 @@
-namespace Switchboard;
+namespace Switchboard.Options;
 
 /// <summary>
-/// The largest values the options types accept (<see cref="Serving.ServerOptions"/>, <see cref="Services.ServiceOptions"/>,
-/// <see cref="Chat.ChatOptions"/>, <see cref="Client.ClientOptions"/>): a value beyond them parses but cannot work, so
+/// The largest values the options types accept (<c>ServerOptions</c>, <c>ServiceOptions</c>,
+/// <c>ChatOptions</c>, <c>ClientOptions</c>): a value beyond them parses but cannot work, so
 /// <c>Validate</c> refuses it with an <see cref="OptionOutOfRangeException"/> rather than let it break at use.
 /// </summary>
 public static class OptionLimits
