@@ -35,7 +35,7 @@ internal sealed class BenchTarget
         {
             throw new UsageException(tcpOnly
                 ? $"'{text}': this benchmark needs a tcp:// endpoint"
-                : $"'{text}': benchmarks need a stream endpoint (tcp:// or unix://)");
+                : $"'{text}': benchmarks need a stream endpoint (tcp://, tls:// or unix://)");
         }
 
         if (uri.Port == 0 && uri.Kind.IsTcp())

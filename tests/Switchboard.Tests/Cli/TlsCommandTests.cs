@@ -203,6 +203,28 @@ public sealed class TlsCommandTests : IDisposable
     }
 
     [Fact(Timeout = TestTimeouts.Process)]
+    public async Task BenchChatOverTlsJoinsEveryMemberAndCountsNoMoreDeliveriesThanWereRelayed()
+    {
+        using var certificate = TestCertificates.CreateLeaf(_authority);
+        var ca = TestCertificates.WriteCertificate(_authority, _dir, "ca");
+        var relay = new LineRelayHandler(askNick: true);
+        await using var server = TestServer.Start(relay, Switchboard.Serving.ConcurrencyModel.Async, EndpointUri.Parse("tls://127.0.0.1:0"), o => o.Tls = new Switchboard.Security.TlsServerOptions { Certificate = certificate });
+        var (code, stdout, stderr) = await CliProcess.RunAsync(
+            RunTimeout, "bench", "chat", server.Listeners[0].Endpoint.ToString(), "--tls-ca", ca, "--members", "20", "--senders", "3",
+            "--rate", "50", "--duration", "1", "--warmup", "0.3", "--nick", "--json");
+
+        Assert.True(code == 0, $"exit {code}: {stdout} {stderr}");
+        var summary = System.Text.Json.JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(20, summary.GetProperty("joined").GetInt32());
+        Assert.Equal(0, summary.GetProperty("dropped").GetInt32());
+        var deliveries = summary.GetProperty("deliveries").GetInt64();
+        Assert.True(summary.GetProperty("sent").GetInt64() > 0 && deliveries > 0, stdout);
+        // Each relayed line reaches the 19 other members at most.
+        Assert.True(deliveries <= relay.LinesRelayed * 19L, $"{deliveries} deliveries but {relay.LinesRelayed} lines relayed");
+        Assert.True(summary.GetProperty("latency").GetProperty("p50Us").GetDouble() > 0, stdout);
+    }
+
+    [Fact(Timeout = TestTimeouts.Process)]
     public async Task ServeRefusesATlsEndpointWithoutACertificateAsAUsageError()
     {
         var (code, _, stderr) = await CliProcess.RunAsync(RunTimeout, "serve", "echo", "--listen", "tls://127.0.0.1:0");
