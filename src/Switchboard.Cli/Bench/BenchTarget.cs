@@ -29,13 +29,13 @@ internal sealed class BenchTarget
     public static async Task<BenchTarget> ResolveAsync(string text, bool allowRemote, bool tcpOnly = false, bool allowTls = false, CancellationToken cancellationToken = default)
     {
         var uri = EndpointUri.Parse(text);
-        // tls:// for bench echo only: its TLS load runs on the library's client (TlsEchoLoad).
+        // tls:// where the bench mode can run it: on the library's client (TlsEchoLoad, ConnectionsLoad, ChatLoad).
         var tlsAllowed = allowTls && uri.Kind == TransportKind.Tls;
         if ((!tlsAllowed && uri.Kind is not (TransportKind.Tcp or TransportKind.Unix)) || (tcpOnly && uri.Kind != TransportKind.Tcp))
         {
             throw new UsageException(tcpOnly
                 ? $"'{text}': this benchmark needs a tcp:// endpoint"
-                : $"'{text}': benchmarks need a stream endpoint (tcp:// or unix://)");
+                : $"'{text}': benchmarks need a stream endpoint (tcp://, tls:// or unix://)");
         }
 
         if (uri.Port == 0 && uri.Kind.IsTcp())

@@ -1,17 +1,25 @@
 using System.Globalization;
 using System.Net.Sockets;
+using Switchboard.Client;
+using Switchboard.Security;
 
 namespace Switchboard.Cli.Bench;
 
 /// <summary>
 /// <c>switchboard bench connections</c>: opens <c>Count</c> idle connections (a few connects in flight at once),
 /// then holds them, watching with epoll for any the server closes. Sends nothing: it measures what holding idle
-/// connections costs a server, and how fast it takes them in.
+/// connections costs a server, and how fast it takes them in. A tls:// target is opened through the library's
+/// client (<see cref="SocketClient"/>, the handshake done before a connection counts as opened), and each connection
+/// is watched by a pending read rather than epoll: the TLS record layer needs a stream.
 /// </summary>
 internal sealed class ConnectionsLoad : IBenchRun
 {
     private readonly ConnectionsLoadOptions _options;
+    private readonly TlsClientOptions? _tls;
     private readonly Socket?[] _sockets;
+    private readonly ClientConnection?[] _clients;
+    private readonly List<Task> _watchers = [];
+    private volatile bool _ending;
     private int _opened;
     private int _refused;
     private int _closed;
@@ -19,10 +27,16 @@ internal sealed class ConnectionsLoad : IBenchRun
     private long _holdStart;
     private string? _firstError;
 
-    public ConnectionsLoad(ConnectionsLoadOptions options)
+    /// <param name="options">What to open and for how long.</param>
+    /// <param name="tls">The client's TLS settings: required for a tls:// target, ignored otherwise.</param>
+    public ConnectionsLoad(ConnectionsLoadOptions options, TlsClientOptions? tls = null)
     {
         _options = options;
+        _tls = options.Target.Uri.Kind == Endpoints.TransportKind.Tls
+            ? tls ?? throw new ArgumentException("a tls:// target needs TLS client options", nameof(tls))
+            : null;
         _sockets = new Socket?[options.Count];
+        _clients = new ClientConnection?[options.Count];
     }
 
     public string Title => string.Create(
@@ -67,13 +81,36 @@ internal sealed class ConnectionsLoad : IBenchRun
                 $"bench: {_opened} of {_options.Count} connections open; holding them {_options.Hold.TotalSeconds:F0} s"));
             await notices.FlushAsync(CancellationToken.None);
             Volatile.Write(ref _holdStart, BenchClock.Now);
-            await Task.Factory.StartNew(() => Hold(stop), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            if (_tls is null)
+            {
+                await Task.Factory.StartNew(() => Hold(stop), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            }
+            else
+            {
+                await HoldTlsAsync(stop);
+            }
+
             holdSeconds = BenchClock.ToSeconds(BenchClock.Now - _holdStart);
         }
 
         foreach (var socket in _sockets)
         {
             socket?.Dispose();
+        }
+
+        _ending = true; // what the aborts below end is not the server closing
+        foreach (var client in _clients)
+        {
+            client?.Abort();
+        }
+
+        await Task.WhenAll(_watchers);
+        foreach (var client in _clients)
+        {
+            if (client is not null)
+            {
+                await client.DisposeAsync();
+            }
         }
 
         return new ConnectionsSummary(
@@ -93,10 +130,27 @@ internal sealed class ConnectionsLoad : IBenchRun
     {
         try
         {
-            _sockets[index] = await _options.Target.ConnectAsync(BenchConnect.Timeout, stop);
+            if (_tls is null)
+            {
+                _sockets[index] = await _options.Target.ConnectAsync(BenchConnect.Timeout, stop);
+            }
+            else
+            {
+                var client = await SocketClient.ConnectAsync(_options.Target.Uri, new ClientOptions { ConnectTimeout = BenchConnect.Timeout, Tls = _tls }, stop);
+                _clients[index] = client;
+                lock (_watchers)
+                {
+                    _watchers.Add(WatchAsync(client));
+                }
+            }
+
             Interlocked.Increment(ref _opened);
         }
         catch (SocketException e)
+        {
+            Refuse(e.Message);
+        }
+        catch (ClientConnectException e)
         {
             Refuse(e.Message);
         }
@@ -156,6 +210,44 @@ internal sealed class ConnectionsLoad : IBenchRun
                     }
                 }
             }
+        }
+    }
+
+    private async Task HoldTlsAsync(CancellationToken stop)
+    {
+        try
+        {
+            await Task.Delay(_options.Hold, stop);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl-C: the summary counts the hold so far.
+        }
+    }
+
+    /// <summary>Reads (and drops) whatever a TLS connection receives until the server ends it, which counts it closed.</summary>
+    private async Task WatchAsync(ClientConnection client)
+    {
+        try
+        {
+            while (true)
+            {
+                var result = await client.Input.ReadAsync();
+                client.Input.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // A reset is the server closing too; our own abort at the end lands here and is not counted.
+        }
+
+        if (!_ending)
+        {
+            Interlocked.Increment(ref _closed);
         }
     }
 }

@@ -165,6 +165,66 @@ public sealed class TlsCommandTests : IDisposable
     }
 
     [Fact(Timeout = TestTimeouts.Process)]
+    public async Task BenchConnectionsOverTlsHandshakesEachAndHoldsThemAll()
+    {
+        using var certificate = TestCertificates.CreateLeaf(_authority);
+        var ca = TestCertificates.WriteCertificate(_authority, _dir, "ca");
+        await using var server = TestServer.Start(new Switchboard.Services.EchoService(), Switchboard.Serving.ConcurrencyModel.Async, EndpointUri.Parse("tls://127.0.0.1:0"), o => o.Tls = new Switchboard.Security.TlsServerOptions { Certificate = certificate });
+        var peak = 0;
+        var run = CliProcess.RunAsync(
+            RunTimeout, "bench", "connections", server.Listeners[0].Endpoint.ToString(), "--tls-ca", ca, "--count", "20", "--duration", "1.5", "--json");
+        while (!run.IsCompleted)
+        {
+            peak = Math.Max(peak, server.ActiveConnections);
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+
+        var (code, stdout, stderr) = await run;
+        Assert.True(code == 0, $"exit {code}: {stdout} {stderr}");
+        var summary = System.Text.Json.JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(20, summary.GetProperty("opened").GetInt32());
+        Assert.Equal(20, summary.GetProperty("accepted").GetInt32());
+        Assert.Equal(0, summary.GetProperty("closedByServer").GetInt32());
+        Assert.Equal(20, peak);
+    }
+
+    [Fact(Timeout = TestTimeouts.Process)]
+    public async Task BenchConnectionsOverTlsCountsAnUntrustedServerAsRefused()
+    {
+        var (server, endpoints) = await CliProcess.ServeAsync(1, "echo", "--listen", "tls://127.0.0.1:0", "--tls-self-signed");
+        await using var _ = server;
+        var (code, stdout, stderr) = await CliProcess.RunAsync(
+            RunTimeout, "bench", "connections", endpoints[0].ToString(), "--count", "3", "--duration", "0.5", "--json");
+        Assert.True(code == 1, $"exit {code}: {stdout} {stderr}");
+        var summary = System.Text.Json.JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(0, summary.GetProperty("opened").GetInt32());
+        Assert.Equal(3, summary.GetProperty("refused").GetInt32());
+        Assert.False(string.IsNullOrEmpty(summary.GetProperty("firstError").GetString()), stdout);
+    }
+
+    [Fact(Timeout = TestTimeouts.Process)]
+    public async Task BenchChatOverTlsJoinsEveryMemberAndCountsNoMoreDeliveriesThanWereRelayed()
+    {
+        using var certificate = TestCertificates.CreateLeaf(_authority);
+        var ca = TestCertificates.WriteCertificate(_authority, _dir, "ca");
+        var relay = new LineRelayHandler(askNick: true);
+        await using var server = TestServer.Start(relay, Switchboard.Serving.ConcurrencyModel.Async, EndpointUri.Parse("tls://127.0.0.1:0"), o => o.Tls = new Switchboard.Security.TlsServerOptions { Certificate = certificate });
+        var (code, stdout, stderr) = await CliProcess.RunAsync(
+            RunTimeout, "bench", "chat", server.Listeners[0].Endpoint.ToString(), "--tls-ca", ca, "--members", "20", "--senders", "3",
+            "--rate", "50", "--duration", "1", "--warmup", "0.3", "--nick", "--json");
+
+        Assert.True(code == 0, $"exit {code}: {stdout} {stderr}");
+        var summary = System.Text.Json.JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(20, summary.GetProperty("joined").GetInt32());
+        Assert.Equal(0, summary.GetProperty("dropped").GetInt32());
+        var deliveries = summary.GetProperty("deliveries").GetInt64();
+        Assert.True(summary.GetProperty("sent").GetInt64() > 0 && deliveries > 0, stdout);
+        // Each relayed line reaches the 19 other members at most.
+        Assert.True(deliveries <= relay.LinesRelayed * 19L, $"{deliveries} deliveries but {relay.LinesRelayed} lines relayed");
+        Assert.True(summary.GetProperty("latency").GetProperty("p50Us").GetDouble() > 0, stdout);
+    }
+
+    [Fact(Timeout = TestTimeouts.Process)]
     public async Task ServeRefusesATlsEndpointWithoutACertificateAsAUsageError()
     {
         var (code, _, stderr) = await CliProcess.RunAsync(RunTimeout, "serve", "echo", "--listen", "tls://127.0.0.1:0");

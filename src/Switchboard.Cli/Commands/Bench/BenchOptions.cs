@@ -8,7 +8,7 @@ internal static class BenchOptions
 {
     public static Argument<string> Target() => new("target")
     {
-        Description = "The server: tcp://HOST:PORT or unix:///path. A non-loopback address needs --allow-remote.",
+        Description = "The server: tcp://HOST:PORT, tls://HOST:PORT or unix:///path. A non-loopback address needs --allow-remote.",
     };
 
     public static Option<bool> Json() => new("--json") { Description = "Print the summary as one JSON object [default: false]" };

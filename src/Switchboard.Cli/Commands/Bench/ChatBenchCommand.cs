@@ -19,10 +19,12 @@ internal static class ChatBenchCommand
         var nick = new Option<bool>("--nick", "-N") { Description = "Each member first sends a nick line m<i> (for servers that ask for one, as switchboard's chat does) [default: false]" };
         var json = BenchOptions.Json();
         var allowRemote = BenchOptions.AllowRemote();
+        var tls = new TlsConnectOptions();
         var command = new Command("chat", "Fan-out load on a line-relaying chat server (switchboard serve chat, ncat --chat): members join, some send timestamped lines, all read. Reports deliveries/s, delivery latency and members dropped.")
         {
             target, members, senders, rate, window, duration, warmup, nick, json, allowRemote,
         };
+        tls.AddTo(command);
 
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -34,7 +36,7 @@ internal static class ChatBenchCommand
             }
 
             var options = new ChatLoadOptions(
-                await BenchTarget.ResolveAsync(parse.GetValue(target)!, parse.GetValue(allowRemote), cancellationToken: cancellationToken),
+                await BenchTarget.ResolveAsync(parse.GetValue(target)!, parse.GetValue(allowRemote), allowTls: true, cancellationToken: cancellationToken),
                 memberCount,
                 senderCount,
                 BenchOptions.NonNegative(parse.GetValue(rate), "--rate"),
@@ -42,6 +44,12 @@ internal static class ChatBenchCommand
                 BenchOptions.ParseDuration(parse.GetValue(duration)!, "--duration"),
                 BenchOptions.ParseDuration(parse.GetValue(warmup)!, "--warmup"),
                 parse.GetValue(nick));
+            if (options.Target.Uri.Kind == Endpoints.TransportKind.Tls)
+            {
+                var tlsLoad = new TlsChatLoad(options, tls.Read(parse));
+                return await BenchConsole.RunAsync(tlsLoad, async stop => await tlsLoad.RunAsync(stop), parse.GetValue(json));
+            }
+
             var load = new ChatLoad(options);
             return await BenchConsole.RunAsync(load, async stop => await load.RunAsync(stop), parse.GetValue(json));
         });
