@@ -68,6 +68,7 @@ internal static class ServeCommand
         var logFormat = LogFormatOption.Create();
         var chat = new ChatServeOptions();
         var tls = new TlsServeOptions();
+        var config = new ServeConfiguration();
 
         var command = new Command("serve", "Serve a classic service or the telnet chat over TCP, TLS, UDP and Unix sockets. Prints 'listening on URI' per listener on stdout; logs go to stderr. "
             + Invariant($"Durations are at most {Math.Floor(OptionLimits.LongestDuration.TotalHours)}h, counts at most {OptionLimits.LargestCount}, byte sizes at most {OptionLimits.LargestBytes / (1024 * 1024 * 1024)} GiB."))
@@ -75,44 +76,51 @@ internal static class ServeCommand
             service, listen, model, asyncLoops, maxConnections, maxPerAddress, idleTimeout, drain, maxLine, lineFlush, lineTimeout, noDelay, keepAlive,
             reuseAddress, sendBuffer, receiveBuffer, backlog, unixMode, replyRate, replyBurst, replyLimitLoopback, logLevel, logFormat,
         };
-        foreach (var option in chat.All.Concat(tls.All))
+        foreach (var option in chat.All.Concat(tls.All).Concat(config.All))
         {
             command.Options.Add(option);
         }
 
         command.SetAction(async (parse, cancellationToken) =>
         {
-            // Flags in, options out: the options types check the values (Validate), and CommandFailure names the flag.
+            // The file and the environment first (an error there names its key), then the flags given, which win: the
+            // options types check the values (Validate), and CommandFailure names the flag.
+            var (configured, configuredServices, configuredListen) = config.Read(parse);
             var serviceOptions = new ServiceOptions
             {
-                MaxLine = parse.GetValue(maxLine),
-                LineFlush = OptionValues.Parse(parse.GetValue(lineFlush)!, lineFlush.Name),
-                LineTimeout = OptionValues.Parse(parse.GetValue(lineTimeout)!, lineTimeout.Name) is { } limit && limit > TimeSpan.Zero ? limit : Timeout.InfiniteTimeSpan,
+                MaxLine = Pick(parse, maxLine, configuredServices.MaxLine),
+                LineFlush = PickDuration(parse, lineFlush, configuredServices.LineFlush),
+                LineTimeout = IsGiven(parse, lineTimeout)
+                    ? (OptionValues.Parse(parse.GetValue(lineTimeout)!, lineTimeout.Name) is { } limit && limit > TimeSpan.Zero ? limit : Timeout.InfiniteTimeSpan)
+                    : configuredServices.LineTimeout,
             };
             serviceOptions.Validate();
             var chatOptions = chat.Read(parse, serviceOptions, maxLine);
             var options = new ServerOptions
             {
-                Model = Enum.Parse<ConcurrencyModel>(parse.GetValue(model)!, ignoreCase: true),
-                AsyncLoops = parse.GetValue(asyncLoops),
-                MaxConnections = parse.GetValue(maxConnections),
-                MaxConnectionsPerAddress = parse.GetValue(maxPerAddress),
+                Model = IsGiven(parse, model) ? Enum.Parse<ConcurrencyModel>(parse.GetValue(model)!, ignoreCase: true) : configured.Model,
+                LoopBackend = configured.LoopBackend,
+                AsyncLoops = Pick(parse, asyncLoops, configured.AsyncLoops),
+                MaxConnections = Pick(parse, maxConnections, configured.MaxConnections),
+                MaxConnectionsPerAddress = Pick(parse, maxPerAddress, configured.MaxConnectionsPerAddress),
+                DescriptorReserve = configured.DescriptorReserve,
+                EvictionGrace = configured.EvictionGrace,
                 RaiseDescriptorLimit = true, // the tool owns its process
 
-                IdleTimeout = OptionValues.Parse(parse.GetValue(idleTimeout)!, idleTimeout.Name),
-                DrainTimeout = OptionValues.Parse(parse.GetValue(drain)!, drain.Name),
-                DatagramReplyRate = parse.GetValue(replyRate),
-                DatagramReplyBurst = parse.GetValue(replyBurst),
-                DatagramReplyLimitLoopback = parse.GetValue(replyLimitLoopback),
+                IdleTimeout = PickDuration(parse, idleTimeout, configured.IdleTimeout),
+                DrainTimeout = PickDuration(parse, drain, configured.DrainTimeout),
+                DatagramReplyRate = Pick(parse, replyRate, configured.DatagramReplyRate),
+                DatagramReplyBurst = Pick(parse, replyBurst, configured.DatagramReplyBurst),
+                DatagramReplyLimitLoopback = Pick(parse, replyLimitLoopback, configured.DatagramReplyLimitLoopback),
                 Transport = new TransportOptions
                 {
-                    NoDelay = parse.GetValue(noDelay),
-                    KeepAlive = parse.GetValue(keepAlive),
-                    ReuseAddress = parse.GetValue(reuseAddress),
-                    SendBufferSize = parse.GetValue(sendBuffer),
-                    ReceiveBufferSize = parse.GetValue(receiveBuffer),
-                    Backlog = parse.GetValue(backlog),
-                    UnixSocketMode = parse.GetValue(unixMode) is { } mode ? FileMode(mode) : null,
+                    NoDelay = Pick(parse, noDelay, configured.Transport.NoDelay),
+                    KeepAlive = Pick(parse, keepAlive, configured.Transport.KeepAlive),
+                    ReuseAddress = Pick(parse, reuseAddress, configured.Transport.ReuseAddress),
+                    SendBufferSize = parse.GetValue(sendBuffer) ?? configured.Transport.SendBufferSize,
+                    ReceiveBufferSize = parse.GetValue(receiveBuffer) ?? configured.Transport.ReceiveBufferSize,
+                    Backlog = Pick(parse, backlog, configured.Transport.Backlog),
+                    UnixSocketMode = parse.GetValue(unixMode) is { } mode ? FileMode(mode) : configured.Transport.UnixSocketMode,
                 },
             };
             var definition = ServiceCatalog.Create(parse.GetValue(service)!, serviceOptions, chatOptions)!;
@@ -125,15 +133,16 @@ internal static class ServeCommand
             options.Validate(); // before any name is looked up or anything bound
 
             var given = parse.GetValue(listen) ?? [];
-            foreach (var inherited in given.Where(ActivationUri.IsActivationUri))
+            foreach (var inherited in given.Length > 0 ? given.Where(ActivationUri.IsActivationUri).Select(ActivationUri.Parse) : configured.InheritedListeners)
             {
-                options.InheritedListeners.Add(ActivationUri.Parse(inherited));
+                options.InheritedListeners.Add(inherited);
             }
 
             var endpoints = given.Length > 0
                 ? given.Where(t => !ActivationUri.IsActivationUri(t)).Select(EndpointUri.Parse).ToList()
+                : configuredListen ? [.. configured.Listen]
                 : [EndpointUri.Parse($"tcp://127.0.0.1:{definition.DefaultPort}"), EndpointUri.Parse($"udp://127.0.0.1:{definition.DefaultPort}")];
-            if (definition.DatagramHandler is null && parse.GetValue(listen) is not { Length: > 0 })
+            if (definition.DatagramHandler is null && given.Length == 0 && !configuredListen)
             {
                 endpoints.RemoveAll(e => !e.Kind.IsStream()); // a stream-only service (chat) listens on TCP alone
             }
@@ -143,6 +152,13 @@ internal static class ServeCommand
             }
 
             options.Tls = tls.Read(parse, [.. options.Listen]);
+            if (parse.GetValue(config.Print))
+            {
+                Console.Out.WriteLine(ServeConfiguration.Format(definition.Name, options, serviceOptions));
+                Console.Out.Flush();
+                return ExitCodes.Success;
+            }
+
             var level = LogLevelParser.Parse(parse.GetValue(logLevel)!, "--log-level");
             return await ServeAsync(definition, options, level, LogFormatOption.Parse(parse.GetValue(logFormat)!));
         });
@@ -196,6 +212,14 @@ internal static class ServeCommand
         var definition = ServiceCatalog.Create(name, new ServiceOptions())!;
         return string.Create(CultureInfo.InvariantCulture, $"{name} (port {definition.DefaultPort})");
     }
+
+    private static bool IsGiven(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };
+
+    /// <summary>The flag's value when it was given, else the configured one (the file's, the environment's, or the library's default).</summary>
+    private static T Pick<T>(ParseResult parse, Option<T> flag, T configured) => IsGiven(parse, flag) ? parse.GetValue(flag)! : configured;
+
+    private static TimeSpan PickDuration(ParseResult parse, Option<string> flag, TimeSpan configured) =>
+        IsGiven(parse, flag) ? OptionValues.Parse(parse.GetValue(flag)!, flag.Name) : configured;
 
     private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
 

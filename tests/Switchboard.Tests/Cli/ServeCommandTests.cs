@@ -20,6 +20,7 @@ public sealed class ServeCommandTests : IDisposable
         "--max-members", "--max-line-rate", "--line-burst", "--max-queue-bytes", "--max-queue-messages",
         "--nick-timeout",
         "--tls-cert", "--tls-key", "--tls-password", "--tls-self-signed", "--tls-client-ca", "--alpn", "--tls-handshake-timeout",
+        "--config", "--print-config",
     ];
 
     private readonly TempDirectory _dir = new();

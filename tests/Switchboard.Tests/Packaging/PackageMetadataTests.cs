@@ -21,6 +21,7 @@ public sealed class PackageMetadataTests
         var library = Properties("src/Switchboard/Switchboard.csproj");
         Assert.Equal("Switchboard.Core", library["PackageId"]);
         Assert.Equal("Switchboard.Core", library["AssemblyName"]);
+        Assert.Equal("Switchboard.Hosting", Properties("src/Switchboard.Hosting/Switchboard.Hosting.csproj")["PackageId"]);
     }
 
     [Fact(Timeout = TestTimeouts.Exchange)]

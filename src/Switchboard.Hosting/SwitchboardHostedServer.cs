@@ -1,0 +1,111 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Switchboard.Handlers;
+using Switchboard.Hosting.Internal;
+using Switchboard.Services;
+using Switchboard.Serving;
+
+namespace Switchboard.Hosting;
+
+/// <summary>
+/// One named <see cref="Serving.Server"/> run by the host: started with the host (options read from
+/// <c>Switchboard:Servers:NAME</c>, then the code's configuration, then validated), stopped within the host's shutdown
+/// token: the drain ends when the token fires. Options are read once, at start: a change to the configuration
+/// later (limits or listeners alike) applies at the next start.
+/// </summary>
+public sealed class SwitchboardHostedServer : IHostedService
+{
+    private readonly ServerRegistration _registration;
+    private readonly IServiceProvider _services;
+    private IDisposable? _ownedHandler;
+    private volatile SwitchboardServerState _state;
+
+    internal SwitchboardHostedServer(ServerRegistration registration, IServiceProvider services)
+    {
+        _registration = registration;
+        _services = services;
+    }
+
+    /// <summary>The server's name: its configuration section is <c>Switchboard:Servers:NAME</c>.</summary>
+    public string Name => _registration.Name;
+
+    /// <summary>The running server (its <see cref="Server.Listeners"/> give the bound endpoints); null before start.</summary>
+    public Server? Server { get; private set; }
+
+    /// <summary>Whether it is listening, not yet started, or stopped.</summary>
+    public SwitchboardServerState State => _state;
+
+    /// <summary>The configuration section this server reads.</summary>
+    public string ConfigurationPath => $"Switchboard:Servers:{Name}";
+
+    /// <inheritdoc/>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        // The Generic Host registers its configuration; without one there is nothing to bind.
+        var configuration = _services.GetService<IConfiguration>() ?? throw new InvalidOperationException("Switchboard servers need an IConfiguration in the container (the Generic Host registers one)");
+        var section = configuration.GetSection(ConfigurationPath);
+        ServerOptionsBinder.ThrowOnUnknownKeys(section, "Service");
+        var options = new ServerOptions
+        {
+            ServiceName = Name,
+            MeterFactory = _services.GetService<IMeterFactory>(),
+        };
+        var serviceOptions = new ServiceOptions();
+        ServerOptionsBinder.Bind(section, options);
+        ServerOptionsBinder.Bind(section, serviceOptions);
+        _registration.Configure?.Invoke(options);
+        if (options.Listen.Count == 0 && options.InheritedListeners.Count == 0)
+        {
+            throw new SwitchboardConfigurationException($"{ConfigurationPath}:Listen", "is empty: give at least one endpoint, e.g. tcp://127.0.0.1:7007");
+        }
+
+        ServerOptionsBinder.Validate(section, options, serviceOptions);
+        var (stream, datagram) = CreateHandlers(section, serviceOptions);
+        var server = new Server(options, stream, datagram, _services.GetService<ILoggerFactory>());
+        server.Start();
+        Server = server;
+        _state = SwitchboardServerState.Listening;
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _state = SwitchboardServerState.Stopped;
+        if (Server is { } server)
+        {
+            // The host's token ends the drain: connections still open when it fires are aborted.
+            await server.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        _ownedHandler?.Dispose();
+        _ownedHandler = null;
+    }
+
+    private (IStreamHandler? Stream, IDatagramHandler? Datagram) CreateHandlers(IConfiguration section, ServiceOptions serviceOptions)
+    {
+        if (_registration.HandlerType is { } type)
+        {
+            // The application's handler, from its container (or made with its dependencies from there); it owns it.
+            var handler = _services.GetService(type) ?? ActivatorUtilities.CreateInstance(_services, type);
+            return (handler as IStreamHandler, handler as IDatagramHandler);
+        }
+
+        var name = _registration.Service ?? section[nameof(_registration.Service)];
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new SwitchboardConfigurationException($"{ConfigurationPath}:Service", "is missing: name a service (" + string.Join(", ", NamedServices.Names) + ") or add the server with a handler type");
+        }
+
+        if (!NamedServices.TryCreate(name, serviceOptions, out var stream, out var datagram))
+        {
+            throw new SwitchboardConfigurationException($"{ConfigurationPath}:Service", $"'{name}' is not a service (" + string.Join(", ", NamedServices.Names) + ")");
+        }
+
+        _ownedHandler = stream as IDisposable;
+        return (stream, datagram);
+    }
+}
