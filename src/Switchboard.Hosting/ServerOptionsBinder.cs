@@ -125,7 +125,8 @@ public static class ServerOptionsBinder
     /// <summary>
     /// Calls <see cref="ServerOptions.Validate"/> and <see cref="ServiceOptions.Validate"/>, turning an
     /// <see cref="OptionOutOfRangeException"/> into a <see cref="SwitchboardConfigurationException"/> whose key is the
-    /// option's under <paramref name="section"/>, and any other <see cref="ArgumentException"/> into one naming the section.
+    /// option's under <paramref name="section"/>. Any other <see cref="ArgumentException"/> passes unchanged: it is
+    /// not a key's fault (<c>SWITCHBOARD_LOOP_BACKEND</c> names an unknown backend) and says so in one line itself.
     /// </summary>
     public static void Validate(IConfiguration section, ServerOptions server, ServiceOptions? services = null)
     {
@@ -138,11 +139,6 @@ public static class ServerOptionsBinder
         catch (OptionOutOfRangeException e) when (e.OptionName.Length > 0)
         {
             throw new SwitchboardConfigurationException(KeyOf(section, e.OptionName), e.Rule, e);
-        }
-        catch (ArgumentException e)
-        {
-            var path = section is IConfigurationSection s ? s.Path : "Switchboard";
-            throw new SwitchboardConfigurationException(path, "is invalid: " + e.Message.ReplaceLineEndings(" "), e);
         }
     }
 
