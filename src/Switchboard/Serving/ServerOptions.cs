@@ -153,6 +153,7 @@ public sealed class ServerOptions
         Count(DatagramReplyRate, 0, nameof(DatagramReplyRate));
         Count(DatagramReplyBurst, 1, nameof(DatagramReplyBurst));
         Count(Transport.Backlog, 1, "Transport.Backlog");
+        Count(Transport.DatagramBatchSize, 1, "Transport.DatagramBatchSize", TransportOptions.MostDatagramBatchSize);
         if (Transport.SendBufferSize is { } send)
         {
             Count(send, 1, "Transport.SendBufferSize", OptionLimits.LargestBytes);

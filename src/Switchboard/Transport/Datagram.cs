@@ -6,8 +6,10 @@ using Switchboard.Transport.Internal;
 namespace Switchboard.Transport;
 
 /// <summary>
-/// One received datagram as a handler sees it: the payload, the sender, and a way to reply. The payload's memory is
-/// reused for the next datagram once the handler returns; copy it to keep it.
+/// One received datagram as a handler sees it: the payload, the sender, and a way to reply. Valid until the
+/// handler's <c>HandleAsync</c> completes: then the object, its payload's memory and
+/// its sender are reused for a later datagram (so a datagram costs no allocation), as Kestrel pools its
+/// <c>HttpContext</c>. Copy what you keep, and reply before returning.
 /// </summary>
 public sealed class Datagram
 {
@@ -24,7 +26,7 @@ public sealed class Datagram
     }
 
     /// <summary>The bytes of the datagram (possibly empty).</summary>
-    public ReadOnlyMemory<byte> Payload { get; }
+    public ReadOnlyMemory<byte> Payload { get; private set; }
 
     /// <summary>The listener's endpoint the datagram arrived on.</summary>
     public EndpointUri LocalEndpoint { get; }
@@ -49,10 +51,21 @@ public sealed class Datagram
 
     internal SocketAddress SenderAddress { get; }
 
+    /// <summary>Makes this object the next datagram received into the same slot: new bytes, a sender rewritten in place.</summary>
+    internal void Reuse(ReadOnlyMemory<byte> payload)
+    {
+        Payload = payload;
+        _remote = null;
+        _remoteResolved = false;
+    }
+
     /// <summary>
     /// Sends <paramref name="payload"/> back to the sender. Returns false when the reply was not sent: the sender
     /// cannot be replied to (an unnamed Unix socket), the reflection guard refused it (source port 0 or a
-    /// well-known service port), the sender is over its reply rate, or the socket's buffer was full.
+    /// well-known service port), the sender is over its reply rate, or the socket's buffer was full. Where datagrams
+    /// are served in batches (Linux, the async and select models) a reply is queued and sent with its batch's
+    /// replies in one system call; true then means queued, and one the kernel refuses at that send is still counted
+    /// as dropped in the server's metrics (<c>buffer_full</c>, <c>send_failed</c>).
     /// </summary>
     public ValueTask<bool> ReplyAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default) =>
         _replier.ReplyAsync(this, payload, cancellationToken);

@@ -189,6 +189,12 @@ internal sealed partial class ServerCore : IDisposable
     /// <summary>Receives datagrams until the listener closes, handing each to the datagram handler.</summary>
     public async Task DatagramLoopAsync(Listener listener, SocketIO io, Func<Func<ValueTask>, ValueTask>? gate = null)
     {
+        if (ServesInBatches(io, gate))
+        {
+            await BatchedDatagramLoopAsync(listener, (ReadinessSocketIO)io);
+            return;
+        }
+
         var replier = new DatagramReplyPath(io, this, listener, _logger, _throttle);
         var buffer = GC.AllocateUninitializedArray<byte>(64 * 1024);
         var family = listener.Socket.AddressFamily;

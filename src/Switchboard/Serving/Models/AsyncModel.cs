@@ -12,13 +12,14 @@ namespace Switchboard.Serving.Models;
 /// processors by default), which does its non-blocking calls and runs its handler's code, like the select model with
 /// more than one thread: a message costs no thread hand-off. Elsewhere the runtime's socket engine with handlers on
 /// the thread pool, unless a loop backend was chosen (<see cref="ReadinessBackends.ServesAsyncModel"/>): then the
-/// loops run over it, poll on Linux included. Listeners accept on the runtime's engine either way, and datagrams are
-/// served there.
+/// loops run over it, poll on Linux included. Stream listeners accept on the runtime's engine either way; datagram
+/// listeners are served on a loop where there are loops (in batches on Linux), else on the runtime's engine.
 /// </summary>
 internal sealed class AsyncModel : ModelRunner
 {
     private readonly List<Task> _listenerLoops = [];
     private readonly SelectLoop[] _ioLoops;
+    private readonly Dictionary<Listener, SelectLoop> _datagramLoops = [];
     private int _nextLoop = -1;
 
     public AsyncModel(ServerCore core, int ioLoops, LoopBackend backend, ILogger logger) : base(core)
@@ -63,6 +64,12 @@ internal sealed class AsyncModel : ModelRunner
     {
         foreach (var listener in listeners)
         {
+            if (!listener.Kind.IsStream() && _ioLoops.Length > 0)
+            {
+                _listenerLoops.Add(StartOnLoop(listener, NextLoop()));
+                continue;
+            }
+
             var io = new AsyncSocketIO(listener.Socket);
             _listenerLoops.Add(listener.Kind.IsStream()
                 ? Task.Run(() => Core.AcceptLoopAsync(listener, io, ConnectionIO, Dispatch))
@@ -74,6 +81,17 @@ internal sealed class AsyncModel : ModelRunner
     {
         foreach (var listener in listeners)
         {
+            if (_datagramLoops.TryGetValue(listener, out var loop))
+            {
+                // Its socket is the loop's (batched calls use the raw descriptor): closed there, never under a call.
+                loop.Execute(() =>
+                {
+                    loop.Unregister(listener.Socket, new ObjectDisposedException(nameof(Listener)));
+                    listener.Dispose();
+                });
+                continue;
+            }
+
             listener.Dispose();
         }
     }
@@ -88,15 +106,25 @@ internal sealed class AsyncModel : ModelRunner
         base.Dispose();
     }
 
-    private SocketIO ConnectionIO(System.Net.Sockets.Socket socket)
-    {
-        if (_ioLoops.Length == 0)
-        {
-            return new AsyncSocketIO(socket);
-        }
+    private SocketIO ConnectionIO(System.Net.Sockets.Socket socket) =>
+        _ioLoops.Length == 0 ? new AsyncSocketIO(socket) : new ReadinessSocketIO(socket, NextLoop());
 
+    private SelectLoop NextLoop()
+    {
         var next = (uint)Interlocked.Increment(ref _nextLoop);
-        return new ReadinessSocketIO(socket, _ioLoops[next % (uint)_ioLoops.Length]);
+        return _ioLoops[next % (uint)_ioLoops.Length];
+    }
+
+    /// <summary>
+    /// A datagram listener served on a loop, as a connection is: non-blocking receives in batches and the handler
+    /// on the loop thread (<see cref="ServerCore.DatagramLoopAsync"/>), no hand-off per datagram.
+    /// </summary>
+    private Task StartOnLoop(Listener listener, SelectLoop loop)
+    {
+        _datagramLoops[listener] = loop;
+        var started = new TaskCompletionSource<Task>(TaskCreationOptions.RunContinuationsAsynchronously);
+        loop.Execute(() => started.TrySetResult(Core.DatagramLoopAsync(listener, new ReadinessSocketIO(listener.Socket, loop))));
+        return started.Task.Unwrap();
     }
 
     private ValueTask Dispatch(Connection connection)

@@ -16,6 +16,7 @@ internal sealed partial class ReadinessSocketIO : SocketIO
     private readonly ReadinessRegistration _registration;
     private readonly bool _isStream;
     private readonly nint _directDescriptor; // a stream socket on Linux: receive and send with LinuxSocketCalls
+    private readonly nint _batchDescriptor;  // a datagram socket where recvmmsg/sendmmsg serve it (DatagramBatch)
 
     public ReadinessSocketIO(Socket socket, SelectLoop loop) : base(socket)
     {
@@ -24,6 +25,7 @@ internal sealed partial class ReadinessSocketIO : SocketIO
         _isStream = socket.SocketType == SocketType.Stream;
         socket.Blocking = false;
         _directDescriptor = _isStream && OperatingSystem.IsLinux() ? socket.SafeHandle.DangerousGetHandle() : -1;
+        _batchDescriptor = !_isStream && LinuxSocketCalls.SupportsMessageBatches ? socket.SafeHandle.DangerousGetHandle() : -1;
     }
 
     /// <summary>The loop that owns this socket.</summary>
