@@ -26,19 +26,23 @@ internal sealed class BenchTarget
     public bool IsTcp => Uri.Kind == TransportKind.Tcp;
 
     /// <summary>Parses and resolves <paramref name="text"/>, applying the loopback rule.</summary>
-    public static async Task<BenchTarget> ResolveAsync(string text, bool allowRemote, bool tcpOnly = false, bool allowTls = false, CancellationToken cancellationToken = default)
+    public static async Task<BenchTarget> ResolveAsync(string text, bool allowRemote, bool tcpOnly = false, bool allowTls = false, bool allowDatagrams = false, CancellationToken cancellationToken = default)
     {
         var uri = EndpointUri.Parse(text);
-        // tls:// where the bench mode can run it: on the library's client (TlsEchoLoad, ConnectionsLoad, ChatLoad).
+        // tls:// where the bench mode can run it: on the library's client (TlsEchoLoad, ConnectionsLoad, ChatLoad);
+        // udp:// and unixgram:// where it has a datagram load (DatagramEchoLoad).
         var tlsAllowed = allowTls && uri.Kind == TransportKind.Tls;
-        if ((!tlsAllowed && uri.Kind is not (TransportKind.Tcp or TransportKind.Unix)) || (tcpOnly && uri.Kind != TransportKind.Tcp))
+        var datagramAllowed = allowDatagrams && uri.Kind is TransportKind.Udp or TransportKind.UnixDatagram;
+        if ((!tlsAllowed && !datagramAllowed && uri.Kind is not (TransportKind.Tcp or TransportKind.Unix)) || (tcpOnly && uri.Kind != TransportKind.Tcp))
         {
             throw new UsageException(tcpOnly
                 ? $"'{text}': this benchmark needs a tcp:// endpoint"
-                : $"'{text}': benchmarks need a stream endpoint (tcp://, tls:// or unix://)");
+                : allowDatagrams
+                    ? $"'{text}': bench echo needs tcp://, tls://, unix://, udp:// or unixgram://"
+                    : $"'{text}': benchmarks need a stream endpoint (tcp://, tls:// or unix://)");
         }
 
-        if (uri.Port == 0 && uri.Kind.IsTcp())
+        if (uri.Port == 0 && (uri.Kind.IsTcp() || uri.Kind == TransportKind.Udp))
         {
             throw new UsageException($"'{text}': name the server's port (port 0 is for listening)");
         }
@@ -65,6 +69,40 @@ internal sealed class BenchTarget
         }
 
         return new Socket(EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+    }
+
+    /// <summary>True for udp:// and unixgram://: the load is datagrams (<see cref="DatagramEchoLoad"/>).</summary>
+    public bool IsDatagram => Uri.Kind is TransportKind.Udp or TransportKind.UnixDatagram;
+
+    /// <summary>
+    /// A datagram socket connected to the target, so it receives only the server's replies: UDP bound to an
+    /// ephemeral port of the loopback family, unixgram bound to a path of <paramref name="paths"/>.
+    /// </summary>
+    public Socket NewDatagramSocket(DatagramClientPaths paths)
+    {
+        Socket socket;
+        if (Uri.Kind == TransportKind.Udp)
+        {
+            socket = new Socket(EndPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        }
+        else
+        {
+            socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+            socket.Bind(new UnixDomainSocketEndPoint(paths.Next()));
+        }
+
+        try
+        {
+            // Room for every datagram in flight and more: a full queue here would count as the server's loss.
+            socket.ReceiveBufferSize = 1024 * 1024;
+            socket.Connect(EndPoint);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Connects a new socket, waiting at most <paramref name="timeout"/>; the caller owns it.</summary>

@@ -6,7 +6,7 @@ namespace Switchboard.Serving.Internal;
 /// <summary>Datagram listeners served in batches on an event loop (Linux): recvmmsg in, the handler, sendmmsg out.</summary>
 internal sealed partial class ServerCore
 {
-    private const string TruncatedMessage = "a datagram over 65,536 bytes was cut to fit; dropped";
+    private const string TruncatedMessage = "a datagram over 65,536 bytes was cut to fit the buffer; dropped";
 
     /// <summary>True when <paramref name="io"/> serves its datagrams in batches (<see cref="TransportOptions.DatagramBatchSize"/>).</summary>
     private bool ServesInBatches(SocketIO io, Func<Func<ValueTask>, ValueTask>? gate) =>

@@ -196,7 +196,9 @@ internal sealed partial class ServerCore : IDisposable
         }
 
         var replier = new DatagramReplyPath(io, this, listener, _logger, _throttle);
-        var buffer = GC.AllocateUninitializedArray<byte>(64 * 1024);
+        // One byte over the largest datagram served: the runtime's receive cuts a longer (Unix) datagram to the buffer
+        // without saying so, and a reply to the cut bytes would pass them off as the datagram.
+        var buffer = GC.AllocateUninitializedArray<byte>(DatagramBatch.SlotSize + 1);
         var family = listener.Socket.AddressFamily;
         var addressSize = SocketAddress.GetMaximumAddressSize(family);
         while (!Stopping.IsCancellationRequested)
@@ -217,6 +219,16 @@ internal sealed partial class ServerCore : IDisposable
                 if (_throttle.ShouldLog("receive"))
                 {
                     ServerLog.ReceiveFailed(_logger, listener.Endpoint.ToString(), e.Message);
+                }
+
+                continue;
+            }
+
+            if (received > DatagramBatch.SlotSize)
+            {
+                if (_throttle.ShouldLog("receive"))
+                {
+                    ServerLog.ReceiveFailed(_logger, listener.Endpoint.ToString(), TruncatedMessage);
                 }
 
                 continue;
