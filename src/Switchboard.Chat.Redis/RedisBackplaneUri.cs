@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using StackExchange.Redis;
@@ -81,6 +80,13 @@ public static class RedisBackplaneUri
             throw new FormatException($"backplane address '{text}': options go as ?name=value&name=value");
         }
 
+        var names = new[] { "password", "user", "ssl", "sslhost", "connecttimeout", "synctimeout", "asynctimeout", "keepalive", "name", "allowadmin", "checkcertificaterevocation" };
+        if (pairs.FirstOrDefault(p => !names.Contains(p[..p.IndexOf('=', StringComparison.Ordinal)].ToLowerInvariant())) is { } unknown)
+        {
+            throw new FormatException(
+                $"backplane address '{text}': option {unknown} is not one the backplane passes on (password, user, ssl, sslHost, connectTimeout, syncTimeout, asyncTimeout, keepAlive, name, allowAdmin, checkCertificateRevocation)");
+        }
+
         ConfigurationOptions parsed;
         try
         {
@@ -95,7 +101,6 @@ public static class RedisBackplaneUri
         foreach (var pair in pairs)
         {
             var name = pair[..pair.IndexOf('=', StringComparison.Ordinal)].ToLowerInvariant();
-            var value = pair[(pair.IndexOf('=', StringComparison.Ordinal) + 1)..];
             switch (name)
             {
                 case "password": options.Password = parsed.Password; break;
@@ -109,9 +114,7 @@ public static class RedisBackplaneUri
                 case "name": options.ClientName = parsed.ClientName; break;
                 case "allowadmin": options.AllowAdmin = parsed.AllowAdmin; break;
                 case "checkcertificaterevocation": options.CheckCertificateRevocation = parsed.CheckCertificateRevocation; break;
-                default:
-                    throw new FormatException(string.Create(CultureInfo.InvariantCulture,
-                        $"backplane address '{text}': option {name}={value} is not one the backplane passes on (password, user, ssl, sslHost, connectTimeout, syncTimeout, asyncTimeout, keepAlive, name, allowAdmin, checkCertificateRevocation)"));
+                default: break; // refused above
             }
         }
     }

@@ -67,12 +67,21 @@ internal sealed class Publisher
         var sends = new List<Task>(Batch);
         while (await reader.WaitToReadAsync())
         {
-            while (sends.Count < Batch && reader.TryRead(out var item))
+            var taken = 0;
+            while (taken < Batch && reader.TryRead(out var item))
             {
-                sends.Add(_subscriber.PublishAsync(item.Channel, item.Payload));
+                taken++;
+                try
+                {
+                    sends.Add(_subscriber.PublishAsync(item.Channel, item.Payload));
+                }
+                catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
+                {
+                    _metrics.DroppedUnreachable(1); // refused before it was sent (Redis away, fail fast)
+                }
             }
 
-            Interlocked.Add(ref _pending, -sends.Count);
+            Interlocked.Add(ref _pending, -taken);
             foreach (var send in sends)
             {
                 try

@@ -53,7 +53,6 @@ internal static partial class OptionFlags
         [nameof(RedisBackplaneOptions.Redis)] = new("--backplane"),
         [nameof(RedisBackplaneOptions.ServerId)] = new("--server-id"),
         [nameof(RedisBackplaneOptions.ServerLostAfter)] = new("--server-lost-after"),
-        [nameof(RedisBackplaneOptions.MaxPendingPublishes)] = new("--backplane-queue"),
         [nameof(ClientOptions.ConnectTimeout)] = new("--timeout", "-w"),
         ["Tls.HandshakeTimeout"] = new("--tls-handshake-timeout"),
     }.ToFrozenDictionary(StringComparer.Ordinal);

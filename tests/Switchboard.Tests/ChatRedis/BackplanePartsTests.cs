@@ -29,9 +29,10 @@ public sealed class BackplanePartsTests
     }
 
     [Theory]
-    [InlineData("redis-host:6379", "not a backplane address")]
+    [InlineData("redis-host:6379", "scheme redis-host is not redis, rediss or unix")]
     [InlineData("tcp://127.0.0.1:6379", "scheme tcp is not redis, rediss or unix")]
-    [InlineData("unix://", "not a backplane address")]
+    [InlineData("unix://", "names no socket path")]
+    [InlineData("no address", "not a backplane address")]
     [InlineData("redis://127.0.0.1:6379?nonsense=1", "option nonsense=1 is not one the backplane passes on")]
     public void ABadAddressIsAOneLineFormatException(string text, string says)
     {

@@ -119,6 +119,8 @@ public sealed class ChatClusterTests
         using var carol = await cluster[0].JoinAsync("carol");
         using var bob = await cluster[1].JoinAsync("bob");
         await alice.ExpectAsync("*** bob joined lobby");
+        await alice.SendAsync("before");
+        await bob.ExpectAsync("<alice> before"); // b has seen a's sequence: a jump in it is a gap
 
         await cluster.Redis.StopAsync();
         const string Away = "*** Other servers are unreachable; until they are back you chat with the members of this server only.";
