@@ -9,6 +9,7 @@ public sealed partial class RedisChatHub
     /// <summary>Servers whose members were announced as gone, until they come back or their keys expire.</summary>
     private readonly HashSet<string> _lost = new(StringComparer.Ordinal);
     private Task? _presence;
+    private bool _privateSubscribed;
 
     /// <summary>Heartbeats per <see cref="LostAfter"/>: a lost server is seen within presence lifetime plus one beat.</summary>
     private TimeSpan Beat => LostAfter / 5;
@@ -73,6 +74,13 @@ public sealed partial class RedisChatHub
     /// </summary>
     private async Task ResyncAsync()
     {
+        if (!_privateSubscribed)
+        {
+            var own = await _subscriber.SubscribeAsync(_keys.Server(_server));
+            own.OnMessage(OnPrivateMessage);
+            _privateSubscribed = true; // StackExchange.Redis restores it after a reconnection by itself
+        }
+
         var members = _local.Snapshot();
         var current = members.Select(m => m.Nick).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var stale = await _db.HashKeysAsync(_keys.Members(_server));

@@ -92,9 +92,16 @@ public sealed partial class RedisChatHub : IChatHub, IAsyncDisposable
     {
         BackplaneLog.Started(_log, _server, _epoch, string.Join(' ', _redis.GetEndPoints().Select(e => e.ToString())));
         _redis.ConnectionFailed += (_, e) => MarkUnreachable(e.FailureType.ToString());
-        var own = await _subscriber.SubscribeAsync(_keys.Server(_server));
-        own.OnMessage(OnPrivateMessage);
-        await BeatAsync();
+
+        // The first attempt may not have finished (a busy machine, Redis starting): give it the connect timeout,
+        // so that the first members' nicks are claimed; after that the chat starts anyway and joins when it can.
+        var deadline = DateTime.UtcNow + TimeSpan.FromMilliseconds(_redis.TimeoutMilliseconds);
+        while (!_redis.IsConnected && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        await BeatAsync(); // subscribes to our own channel once Redis answers (ResyncAsync)
         _presence = Task.Run(RunPresenceAsync);
     }
 
