@@ -10,10 +10,11 @@ internal static class ChatBenchCommand
     public static Command Create()
     {
         var target = BenchOptions.Target();
-        var more = new Argument<string[]>("more-targets")
+        var more = new Option<string[]>("--also")
         {
-            Description = "More servers of one cluster (serve chat --backplane): members are dealt round-robin over all the targets, member 0 (the probe) on the first",
+            Description = "Another server of the same cluster (serve chat --backplane), repeatable: members are dealt round-robin over the target and these, member 0 (the probe) on the target",
             Arity = ArgumentArity.ZeroOrMore,
+            AllowMultipleArgumentsPerToken = false,
         };
         var members = new Option<int>("--members", "-n") { Description = "Members that join and read everything", DefaultValueFactory = _ => 100 };
         var senders = new Option<int>("--senders", "-k") { Description = "How many of the members also send (the last ones to join)", DefaultValueFactory = _ => 10 };
