@@ -31,7 +31,7 @@ internal sealed class ChatLoad : IBenchRun
 
     public string Title => string.Create(
         CultureInfo.InvariantCulture,
-        $"chat load on {_options.Target.Uri}: {_options.Members} members, {_options.Senders} sending, rate {(_options.Rate > 0 ? _options.Rate.ToString(CultureInfo.InvariantCulture) : "unlimited")}, window {_options.Window}");
+        $"chat load on {_options.Targets}: {_options.Members} members, {_options.Senders} sending, rate {(_options.Rate > 0 ? _options.Rate.ToString(CultureInfo.InvariantCulture) : "unlimited")}, window {_options.Window}");
 
     public IReadOnlyList<KeyValuePair<string, string>> Progress()
     {
@@ -133,7 +133,7 @@ internal sealed class ChatLoad : IBenchRun
             var end = Math.Min(BenchClock.Now, _measureUntil);
             var seconds = Math.Max(0, BenchClock.ToSeconds(end - _measureFrom));
             return new ChatSummary(
-                _options.Target.Uri.ToString(),
+                _options.Targets,
                 _options.Members,
                 _options.Senders,
                 _joined,
@@ -162,7 +162,7 @@ internal sealed class ChatLoad : IBenchRun
             Socket socket;
             try
             {
-                socket = BenchConnect.ConnectAsync(_options.Target, stop).GetAwaiter().GetResult();
+                socket = BenchConnect.ConnectAsync(_options.TargetOf(i), stop).GetAwaiter().GetResult();
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {

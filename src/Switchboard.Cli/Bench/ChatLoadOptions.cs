@@ -12,4 +12,14 @@ internal sealed record ChatLoadOptions(
     int Window,
     TimeSpan Duration,
     TimeSpan Warmup,
-    bool Nick);
+    bool Nick)
+{
+    /// <summary>More servers of the same cluster; member i joins target i mod (1 + Others.Count), the first being <see cref="Target"/>.</summary>
+    public IReadOnlyList<BenchTarget> Others { get; init; } = [];
+
+    /// <summary>Where member <paramref name="index"/> joins.</summary>
+    public BenchTarget TargetOf(int index) => index % (1 + Others.Count) is var slot && slot == 0 ? Target : Others[slot - 1];
+
+    /// <summary>The targets as the title and summary name them.</summary>
+    public string Targets => string.Join(' ', new[] { Target }.Concat(Others).Select(t => t.Uri.ToString()));
+}

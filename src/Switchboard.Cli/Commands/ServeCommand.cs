@@ -67,6 +67,7 @@ internal static class ServeCommand
         var logLevel = new Option<string>("--log-level") { Description = "Least severe log level written to stderr: " + LogLevelParser.Names, DefaultValueFactory = _ => "information" };
         var logFormat = LogFormatOption.Create();
         var chat = new ChatServeOptions();
+        var backplane = new BackplaneServeOptions();
         var tls = new TlsServeOptions();
         var config = new ServeConfiguration();
 
@@ -76,7 +77,7 @@ internal static class ServeCommand
             service, listen, model, asyncLoops, maxConnections, maxPerAddress, idleTimeout, drain, maxLine, lineFlush, lineTimeout, noDelay, keepAlive,
             reuseAddress, sendBuffer, receiveBuffer, backlog, unixMode, replyRate, replyBurst, replyLimitLoopback, logLevel, logFormat,
         };
-        foreach (var option in chat.All.Concat(tls.All).Concat(config.All))
+        foreach (var option in chat.All.Concat(backplane.All).Concat(tls.All).Concat(config.All))
         {
             command.Options.Add(option);
         }
@@ -96,6 +97,7 @@ internal static class ServeCommand
             };
             serviceOptions.Validate();
             var chatOptions = chat.Read(parse, serviceOptions, maxLine);
+            var backplaneOptions = backplane.Read(parse);
             var options = new ServerOptions
             {
                 Model = IsGiven(parse, model) ? Enum.Parse<ConcurrencyModel>(parse.GetValue(model)!, ignoreCase: true) : configured.Model,
@@ -129,6 +131,10 @@ internal static class ServeCommand
             {
                 ChatServeOptions.AdjustServer(parse, chatOptions, options, maxConnections);
             }
+            else if (backplaneOptions is not null)
+            {
+                throw new UsageException($"{backplane.Backplane.Name} is for serve chat only");
+            }
 
             options.Validate(); // before any name is looked up or anything bound
 
@@ -160,15 +166,24 @@ internal static class ServeCommand
             }
 
             var level = LogLevelParser.Parse(parse.GetValue(logLevel)!, "--log-level");
-            return await ServeAsync(definition, options, level, LogFormatOption.Parse(parse.GetValue(logFormat)!));
+            var chatBackplane = backplaneOptions is null ? null : new ChatBackplane(backplaneOptions, chatOptions, serviceOptions);
+            return await ServeAsync(definition, options, level, LogFormatOption.Parse(parse.GetValue(logFormat)!), chatBackplane);
         });
         return command;
     }
 
-    private static async Task<int> ServeAsync(ServiceDefinition definition, ServerOptions options, LogLevel level, LogFormat format)
+    private static async Task<int> ServeAsync(ServiceDefinition definition, ServerOptions options, LogLevel level, LogFormat format, ChatBackplane? backplane)
     {
         using var loggerFactory = ConsoleLogging.Create(level, format);
         using var stop = new StopSignal();
+        // Disposed after the server (declared before it): members leave through the hub before it leaves Redis.
+        await using var hub = backplane is null ? null : await backplane.ConnectAsync(loggerFactory, stop.Token);
+        if (hub is not null)
+        {
+            (definition.StreamHandler as IDisposable)?.Dispose();
+            definition = definition with { StreamHandler = backplane!.Service(hub) };
+        }
+
         using var disposableHandler = definition.StreamHandler as IDisposable;
         await using var server = new Server(options, definition.StreamHandler, definition.DatagramHandler, loggerFactory);
         server.Start();

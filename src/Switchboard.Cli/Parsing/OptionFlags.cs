@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.CommandLine;
 using System.Text.RegularExpressions;
 using Switchboard.Chat;
+using Switchboard.Chat.Redis;
 using Switchboard.Client;
 using Switchboard.Options;
 using Switchboard.Services;
@@ -49,6 +50,9 @@ internal static partial class OptionFlags
         [nameof(ChatOptions.MaxQueuedMessages)] = new("--max-queue-messages"),
         [nameof(ChatOptions.MaxMembers)] = new("--max-members"),
         [nameof(ChatOptions.NickTimeout)] = new("--nick-timeout"),
+        [nameof(RedisBackplaneOptions.Redis)] = new("--backplane"),
+        [nameof(RedisBackplaneOptions.ServerId)] = new("--server-id"),
+        [nameof(RedisBackplaneOptions.ServerLostAfter)] = new("--server-lost-after"),
         [nameof(ClientOptions.ConnectTimeout)] = new("--timeout", "-w"),
         ["Tls.HandshakeTimeout"] = new("--tls-handshake-timeout"),
     }.ToFrozenDictionary(StringComparer.Ordinal);

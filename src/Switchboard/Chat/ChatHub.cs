@@ -6,7 +6,9 @@ namespace Switchboard.Chat;
 /// The in-process <see cref="IChatHub"/>: one lock guards the nick and room maps, and each room keeps an
 /// immutable array of its members that is replaced on join and leave, so fan-out reads a snapshot and delivers
 /// outside the lock. Delivery only queues (<see cref="IChatMember.Deliver"/>), so one slow member never holds
-/// the lock or anyone else.
+/// the lock or anyone else. The synchronous methods answer at once; the asynchronous ones of <see cref="IChatHub"/>
+/// complete at once on them. A backplane can keep its server's own members in one of these and add the others
+/// (<see cref="DeliverToRoom"/> hands it what arrives from them).
 /// </summary>
 public sealed class ChatHub : IChatHub
 {
@@ -25,6 +27,68 @@ public sealed class ChatHub : IChatHub
         _maxMembers = maxMembers;
     }
 
+    /// <summary>
+    /// Delivers <paramref name="message"/> to every member of <paramref name="room"/> on this hub, except
+    /// <paramref name="except"/> when given; false when the room has no members here. For a backplane: a line
+    /// from another server, or a notice about its members.
+    /// </summary>
+    public bool DeliverToRoom(string room, ChatMessage message, IChatMember? except = null)
+    {
+        ArgumentNullException.ThrowIfNull(room);
+        Entry[] members;
+        lock (_lock)
+        {
+            if (!_rooms.TryGetValue(room, out var found))
+            {
+                return false;
+            }
+
+            members = found.Members;
+        }
+
+        Deliver(members, message, except);
+        return true;
+    }
+
+    /// <summary>Every member registered here with its nick and room, for a backplane that re-announces them.</summary>
+    public IReadOnlyList<(IChatMember Member, string Nick, string Room)> Snapshot()
+    {
+        lock (_lock)
+        {
+            return [.. _byMember.Values.Select(e => (e.Member, e.Nick, e.Room!.Name))];
+        }
+    }
+
+    /// <inheritdoc/>
+    ValueTask<ChatRegistration> IChatHub.RegisterAsync(IChatMember member, string nick, CancellationToken cancellationToken) =>
+        new(Register(member, nick));
+
+    /// <inheritdoc/>
+    ValueTask IChatHub.UnregisterAsync(IChatMember member, string reason)
+    {
+        Unregister(member, reason);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    ValueTask<ChatRegistration> IChatHub.RenameAsync(IChatMember member, string newNick, CancellationToken cancellationToken) =>
+        new(Rename(member, newNick));
+
+    /// <inheritdoc/>
+    ValueTask<bool> IChatHub.JoinAsync(IChatMember member, string room, CancellationToken cancellationToken) => new(Join(member, room));
+
+    /// <inheritdoc/>
+    ValueTask<bool> IChatHub.SendToAsync(string nick, ChatMessage message, CancellationToken cancellationToken) => new(SendTo(nick, message));
+
+    /// <inheritdoc/>
+    ValueTask<int> IChatHub.CountInAsync(string room, CancellationToken cancellationToken) => new(CountIn(room));
+
+    /// <inheritdoc/>
+    ValueTask<IReadOnlyList<string>> IChatHub.MembersOfAsync(string room, CancellationToken cancellationToken) => new(MembersOf(room));
+
+    /// <inheritdoc/>
+    ValueTask<IReadOnlyList<ChatRoomInfo>> IChatHub.RoomsAsync(CancellationToken cancellationToken) => new(Rooms());
+
     /// <inheritdoc/>
     public int MemberCount
     {
@@ -37,7 +101,7 @@ public sealed class ChatHub : IChatHub
         }
     }
 
-    /// <inheritdoc/>
+    /// <summary>Gives <paramref name="member"/> the (valid) <paramref name="nick"/> and puts it in the default room, whose other members get a join notice.</summary>
     public ChatRegistration Register(IChatMember member, string nick)
     {
         ArgumentNullException.ThrowIfNull(member);
@@ -70,7 +134,7 @@ public sealed class ChatHub : IChatHub
         return ChatRegistration.Done;
     }
 
-    /// <inheritdoc/>
+    /// <summary>Removes <paramref name="member"/>; its room gets a leave notice with <paramref name="reason"/>.</summary>
     public void Unregister(IChatMember member, string reason)
     {
         ArgumentNullException.ThrowIfNull(member);
@@ -93,7 +157,7 @@ public sealed class ChatHub : IChatHub
         Deliver(others, ChatFormat.Left(nick, room, reason), except: member);
     }
 
-    /// <inheritdoc/>
+    /// <summary>Changes a member's nick; its room gets a notice. Changing only the case of one's own nick is allowed.</summary>
     public ChatRegistration Rename(IChatMember member, string newNick)
     {
         ArgumentNullException.ThrowIfNull(member);
@@ -123,7 +187,7 @@ public sealed class ChatHub : IChatHub
         return ChatRegistration.Done;
     }
 
-    /// <inheritdoc/>
+    /// <summary>Moves a member to <paramref name="room"/>; the old room gets a leave notice, the new one a join notice. False when already there or not registered.</summary>
     public bool Join(IChatMember member, string room)
     {
         ArgumentNullException.ThrowIfNull(member);
@@ -166,7 +230,7 @@ public sealed class ChatHub : IChatHub
         Deliver(members, message, except: from);
     }
 
-    /// <inheritdoc/>
+    /// <summary>Delivers <paramref name="message"/> to the member called <paramref name="nick"/>; false if there is none here.</summary>
     public bool SendTo(string nick, ChatMessage message)
     {
         ArgumentNullException.ThrowIfNull(nick);
@@ -205,7 +269,7 @@ public sealed class ChatHub : IChatHub
         }
     }
 
-    /// <inheritdoc/>
+    /// <summary>How many members <paramref name="room"/> has here (0 for a room that does not exist).</summary>
     public int CountIn(string room)
     {
         ArgumentNullException.ThrowIfNull(room);
@@ -215,7 +279,7 @@ public sealed class ChatHub : IChatHub
         }
     }
 
-    /// <inheritdoc/>
+    /// <summary>The nicks in <paramref name="room"/> here, sorted.</summary>
     public IReadOnlyList<string> MembersOf(string room)
     {
         ArgumentNullException.ThrowIfNull(room);
@@ -234,7 +298,7 @@ public sealed class ChatHub : IChatHub
         return nicks;
     }
 
-    /// <inheritdoc/>
+    /// <summary>The rooms that have members here, sorted by name.</summary>
     public IReadOnlyList<ChatRoomInfo> Rooms()
     {
         lock (_lock)
@@ -243,7 +307,7 @@ public sealed class ChatHub : IChatHub
         }
     }
 
-    private static void Deliver(Entry[] members, ChatMessage message, IChatMember except)
+    private static void Deliver(Entry[] members, ChatMessage message, IChatMember? except)
     {
         foreach (var entry in members)
         {

@@ -1,6 +1,6 @@
 namespace Switchboard.Chat;
 
-/// <summary>The outcome of <see cref="IChatHub.Register"/> and <see cref="IChatHub.Rename"/>.</summary>
+/// <summary>The outcome of <see cref="IChatHub.RegisterAsync"/> and <see cref="IChatHub.RenameAsync"/>.</summary>
 public enum ChatRegistration
 {
     /// <summary>The member now has the nick.</summary>

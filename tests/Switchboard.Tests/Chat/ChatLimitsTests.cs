@@ -122,7 +122,7 @@ public sealed class ChatLimitsTests
         TestContext.Current.TestOutputHelper?.WriteLine($"{model}: the sender pushed {all.Length / 1_000_000.0:F1} MB in {pushing.ElapsedMilliseconds} ms");
 
         Assert.Equal(Lines, await observing.WaitAsync(TimeSpan.FromSeconds(90), TestContext.Current.CancellationToken));
-        Assert.DoesNotContain("slow", server.Service.Hub.MembersOf("lobby"));
+        Assert.DoesNotContain("slow", await server.Service.Hub.MembersOfAsync("lobby", TestContext.Current.CancellationToken));
         Assert.Equal(1, overflows.GetMeasurementSnapshot().EvaluateAsCounter());
 
         // The slow member's connection is gone (told best effort, then closed or reset).

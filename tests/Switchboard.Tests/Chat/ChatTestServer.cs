@@ -28,7 +28,7 @@ public sealed class ChatTestServer : IAsyncDisposable
     /// <summary>Where the chat's and the server's <c>Switchboard</c> meter came from: read them with <see cref="TestMeterFactory.Collect"/>.</summary>
     internal TestMeterFactory Meters { get; }
 
-    public static ChatTestServer Start(ChatOptions? options = null, ConcurrencyModel model = ConcurrencyModel.Async, Action<ServerOptions>? configure = null, TimeSpan? lineTimeout = null)
+    public static ChatTestServer Start(ChatOptions? options = null, ConcurrencyModel model = ConcurrencyModel.Async, Action<ServerOptions>? configure = null, TimeSpan? lineTimeout = null, IChatHub? hub = null)
     {
         var services = new ServiceOptions();
         if (lineTimeout is { } timeout)
@@ -39,7 +39,7 @@ public sealed class ChatTestServer : IAsyncDisposable
         var meters = new TestMeterFactory();
         options ??= new ChatOptions();
         options.MeterFactory = meters;
-        var service = new ChatService(options, services);
+        var service = new ChatService(options, services, hub);
         var server = TestServer.Start(service, model, EndpointUri.Parse("tcp://127.0.0.1:0"), o =>
         {
             o.MeterFactory = meters;

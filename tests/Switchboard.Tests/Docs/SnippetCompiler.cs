@@ -48,10 +48,10 @@ public static class SnippetCompiler
     private static MetadataReference[] LoadReferences()
     {
         var framework = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-        var library = typeof(Server).Assembly;
+        Assembly[] libraries = [typeof(Server).Assembly, typeof(Switchboard.Chat.Redis.RedisChatHub).Assembly]; // the chat's backplane too
         var paths = Directory.GetFiles(framework, "*.dll")
-            .Append(library.Location)
-            .Concat(library.GetReferencedAssemblies().Select(name => Assembly.Load(name).Location))
+            .Concat(libraries.Select(l => l.Location))
+            .Concat(libraries.SelectMany(l => l.GetReferencedAssemblies()).Select(name => Assembly.Load(name).Location))
             .Distinct(StringComparer.Ordinal);
         return [.. paths.Where(IsManaged).Select(path => MetadataReference.CreateFromFile(path))];
     }

@@ -10,6 +10,12 @@ internal static class ChatBenchCommand
     public static Command Create()
     {
         var target = BenchOptions.Target();
+        var more = new Option<string[]>("--also")
+        {
+            Description = "Another server of the same cluster (serve chat --backplane), repeatable: members are dealt round-robin over the target and these, member 0 (the probe) on the target",
+            Arity = ArgumentArity.ZeroOrMore,
+            AllowMultipleArgumentsPerToken = false,
+        };
         var members = new Option<int>("--members", "-n") { Description = "Members that join and read everything", DefaultValueFactory = _ => 100 };
         var senders = new Option<int>("--senders", "-k") { Description = "How many of the members also send (the last ones to join)", DefaultValueFactory = _ => 10 };
         var rate = new Option<int>("--rate", "-r") { Description = "Lines per second per sender; 0 = as fast as --window allows", DefaultValueFactory = _ => 0 };
@@ -22,7 +28,7 @@ internal static class ChatBenchCommand
         var tls = new TlsConnectOptions();
         var command = new Command("chat", "Fan-out load on a line-relaying chat server (switchboard serve chat, ncat --chat): members join, some send timestamped lines, all read. Reports deliveries/s, delivery latency and members dropped.")
         {
-            target, members, senders, rate, window, duration, warmup, nick, json, allowRemote,
+            target, more, members, senders, rate, window, duration, warmup, nick, json, allowRemote,
         };
         tls.AddTo(command);
 
@@ -43,9 +49,17 @@ internal static class ChatBenchCommand
                 BenchOptions.Positive(parse.GetValue(window), "--window"),
                 BenchOptions.ParseDuration(parse.GetValue(duration)!, "--duration"),
                 BenchOptions.ParseDuration(parse.GetValue(warmup)!, "--warmup"),
-                parse.GetValue(nick));
+                parse.GetValue(nick))
+            {
+                Others = [.. await Task.WhenAll((parse.GetValue(more) ?? []).Select(t => BenchTarget.ResolveAsync(t, parse.GetValue(allowRemote), allowTls: false, cancellationToken: cancellationToken)))],
+            };
             if (options.Target.Uri.Kind == Endpoints.TransportKind.Tls)
             {
+                if (options.Others.Count > 0)
+                {
+                    throw new UsageException("bench chat over tls:// takes one target");
+                }
+
                 var tlsLoad = new TlsChatLoad(options, tls.Read(parse));
                 return await BenchConsole.RunAsync(tlsLoad, async stop => await tlsLoad.RunAsync(stop), parse.GetValue(json));
             }

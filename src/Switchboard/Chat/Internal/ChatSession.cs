@@ -83,7 +83,7 @@ internal sealed partial class ChatSession : IDisposable
             _done = true;
             if (_nick is not null)
             {
-                _hub.Unregister(member, member.LeaveReason ?? _leaveReason);
+                await _hub.UnregisterAsync(member, member.LeaveReason ?? _leaveReason);
                 _metrics.MemberLeft();
             }
 
@@ -119,7 +119,7 @@ internal sealed partial class ChatSession : IDisposable
             foreach (var line in lines)
             {
                 await gate.WaitAsync(cancellationToken);
-                if (!Handle(line))
+                if (!await HandleAsync(line, cancellationToken))
                 {
                     return;
                 }
@@ -141,7 +141,7 @@ internal sealed partial class ChatSession : IDisposable
     }
 
     /// <summary>Acts on one line; false when the session is over.</summary>
-    private bool Handle(SplitLine line)
+    private async ValueTask<bool> HandleAsync(SplitLine line, CancellationToken cancellationToken)
     {
         if (line.TooLong)
         {
@@ -152,12 +152,12 @@ internal sealed partial class ChatSession : IDisposable
         var text = ChatText.Sanitize(line.Bytes.Span);
         if (_nick is null)
         {
-            return ChooseNick(text.Trim());
+            return await ChooseNickAsync(text.Trim(), cancellationToken);
         }
 
         if (text.StartsWith('/') && !text.StartsWith("//", StringComparison.Ordinal))
         {
-            return Command(text);
+            return await CommandAsync(text, cancellationToken);
         }
 
         if (string.IsNullOrWhiteSpace(text))
@@ -170,7 +170,7 @@ internal sealed partial class ChatSession : IDisposable
         return true;
     }
 
-    private bool ChooseNick(string nick)
+    private async ValueTask<bool> ChooseNickAsync(string nick, CancellationToken cancellationToken)
     {
         if (nick.Length == 0)
         {
@@ -184,14 +184,14 @@ internal sealed partial class ChatSession : IDisposable
             return true;
         }
 
-        switch (_hub.Register(_member, nick))
+        switch (await _hub.RegisterAsync(_member, nick, cancellationToken))
         {
             case ChatRegistration.Done:
                 _nick = nick;
                 StopNickDeadline();
                 _metrics.MemberJoined();
                 var room = _hub.RoomOf(_member) ?? _options.DefaultRoom;
-                Tell(ChatFormat.Welcome(nick, room, Math.Max(0, _hub.CountIn(room) - 1)));
+                Tell(ChatFormat.Welcome(nick, room, Math.Max(0, await _hub.CountInAsync(room, cancellationToken) - 1)));
                 return true;
             case ChatRegistration.NickTaken:
                 Tell(ChatFormat.NickTaken(nick));
@@ -202,7 +202,7 @@ internal sealed partial class ChatSession : IDisposable
         }
     }
 
-    private bool Command(string text)
+    private async ValueTask<bool> CommandAsync(string text, CancellationToken cancellationToken)
     {
         var space = text.IndexOf(' ', StringComparison.Ordinal);
         var verb = (space < 0 ? text : text[..space]).ToLowerInvariant();
@@ -210,13 +210,13 @@ internal sealed partial class ChatSession : IDisposable
         switch (verb)
         {
             case "/who":
-                Who();
+                await WhoAsync(cancellationToken);
                 break;
             case "/msg":
-                PrivateMessage(rest);
+                await PrivateMessageAsync(rest, cancellationToken);
                 break;
             case "/nick":
-                ChangeNick(rest);
+                await ChangeNickAsync(rest, cancellationToken);
                 break;
             case "/me":
                 if (rest.Length == 0)
@@ -229,10 +229,10 @@ internal sealed partial class ChatSession : IDisposable
                 _metrics.MessageSent();
                 break;
             case "/join":
-                JoinRoom(rest);
+                await JoinRoomAsync(rest, cancellationToken);
                 break;
             case "/rooms":
-                var rooms = _hub.Rooms().Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Name} ({r.MemberCount})"));
+                var rooms = (await _hub.RoomsAsync(cancellationToken)).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Name} ({r.MemberCount})"));
                 Tell(ChatFormat.Notice("Rooms: " + string.Join(", ", rooms)));
                 break;
             case "/quit":
@@ -254,10 +254,10 @@ internal sealed partial class ChatSession : IDisposable
         return true;
     }
 
-    private void Who()
+    private async ValueTask WhoAsync(CancellationToken cancellationToken)
     {
         var room = _hub.RoomOf(_member) ?? _options.DefaultRoom;
-        var nicks = _hub.MembersOf(room);
+        var nicks = await _hub.MembersOfAsync(room, cancellationToken);
         Tell(ChatFormat.Notice(string.Create(CultureInfo.InvariantCulture, $"{nicks.Count} in {room}:")));
         for (var i = 0; i < nicks.Count; i += NamesPerLine)
         {
@@ -265,7 +265,7 @@ internal sealed partial class ChatSession : IDisposable
         }
     }
 
-    private void PrivateMessage(string rest)
+    private async ValueTask PrivateMessageAsync(string rest, CancellationToken cancellationToken)
     {
         var space = rest.IndexOf(' ', StringComparison.Ordinal);
         if (space < 0 || rest[(space + 1)..].Trim().Length == 0)
@@ -276,7 +276,7 @@ internal sealed partial class ChatSession : IDisposable
 
         var target = rest[..space];
         var text = rest[(space + 1)..].Trim();
-        if (ChatNames.IsValidNick(target) && _hub.SendTo(target, ChatFormat.PrivateFrom(_nick!, text)))
+        if (ChatNames.IsValidNick(target) && await _hub.SendToAsync(target, ChatFormat.PrivateFrom(_nick!, text), cancellationToken))
         {
             _metrics.MessageSent();
             Tell(ChatFormat.PrivateTo(target, text));
@@ -287,7 +287,7 @@ internal sealed partial class ChatSession : IDisposable
         }
     }
 
-    private void ChangeNick(string nick)
+    private async ValueTask ChangeNickAsync(string nick, CancellationToken cancellationToken)
     {
         if (!ChatNames.IsValidNick(nick))
         {
@@ -295,7 +295,7 @@ internal sealed partial class ChatSession : IDisposable
             return;
         }
 
-        if (_hub.Rename(_member, nick) == ChatRegistration.Done)
+        if (await _hub.RenameAsync(_member, nick, cancellationToken) == ChatRegistration.Done)
         {
             _nick = nick;
             Tell(ChatFormat.Notice($"You are now {nick}."));
@@ -306,20 +306,20 @@ internal sealed partial class ChatSession : IDisposable
         }
     }
 
-    private void JoinRoom(string rest)
+    private async ValueTask JoinRoomAsync(string rest, CancellationToken cancellationToken)
     {
         var room = ChatNames.NormalizeRoom(rest);
         if (room is null)
         {
             Tell(ChatFormat.Notice($"Usage: /join ROOM ({ChatNames.RoomRule})"));
         }
-        else if (!_hub.Join(_member, room))
+        else if (!await _hub.JoinAsync(_member, room, cancellationToken))
         {
             Tell(ChatFormat.Notice($"You are already in {room}."));
         }
         else
         {
-            var others = Math.Max(0, _hub.CountIn(room) - 1);
+            var others = Math.Max(0, await _hub.CountInAsync(room, cancellationToken) - 1);
             Tell(ChatFormat.Notice(string.Create(CultureInfo.InvariantCulture, $"You are now in {room} with {others} other{(others == 1 ? "" : "s")}.")));
         }
     }

@@ -1,0 +1,53 @@
+using Switchboard.Chat;
+using Switchboard.Chat.Redis;
+using Switchboard.Tests.Chat;
+
+namespace Switchboard.Tests.ChatRedis;
+
+/// <summary>Several in-process chat servers (a, b, c …) sharing one <see cref="RedisTestServer"/> through <see cref="RedisChatHub"/>.</summary>
+public sealed class ChatCluster : IAsyncDisposable
+{
+    private readonly List<(ChatTestServer Server, RedisChatHub Hub)> _nodes = [];
+
+    private ChatCluster(RedisTestServer redis)
+    {
+        Redis = redis;
+    }
+
+    public RedisTestServer Redis { get; }
+
+    public ChatTestServer this[int index] => _nodes[index].Server;
+
+    public RedisChatHub Hub(int index) => _nodes[index].Hub;
+
+    /// <summary>Starts Redis and <paramref name="servers"/> chat servers named a, b, c …, rate limit off.</summary>
+    public static async Task<ChatCluster> StartAsync(int servers, TimeSpan? lostAfter = null)
+    {
+        var cluster = new ChatCluster(await RedisTestServer.StartAsync());
+        for (var i = 0; i < servers; i++)
+        {
+            var chat = new ChatOptions { MaxLineRate = 0, MaxQueuedMessages = 16_384 }; // watchers read one after another
+            var options = new RedisBackplaneOptions
+            {
+                Redis = RedisBackplaneUri.Parse(cluster.Redis.Uri),
+                ServerId = ((char)('a' + i)).ToString(),
+                ServerLostAfter = lostAfter ?? TimeSpan.FromSeconds(2),
+            };
+            var hub = await RedisChatHub.ConnectAsync(options, chat);
+            cluster._nodes.Add((ChatTestServer.Start(chat, hub: hub), hub));
+        }
+
+        return cluster;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var (server, hub) in _nodes)
+        {
+            await server.DisposeAsync();
+            await hub.DisposeAsync();
+        }
+
+        await Redis.DisposeAsync();
+    }
+}
