@@ -127,10 +127,10 @@ public sealed class ChatFanOutTests
     public async Task ReadersThatReadFlatOutGetEveryLineOfAPasteAtTwoMegabytesASecond(ChatBehindPolicy policy)
     {
         await using var server = ChatTestServer.Start(new ChatOptions { MaxLineRate = 0, BehindPolicy = policy });
-        var readers = new List<ChatClient>();
+        var readers = new List<ChatLineSocket>();
         for (var i = 0; i < 3; i++)
         {
-            readers.Add(await server.JoinAsync($"reader{i}"));
+            readers.Add(await ChatLineSocket.JoinAsync(server.Endpoint, $"reader{i}"));
         }
 
         using var sender = await server.JoinAsync("paster");
@@ -210,10 +210,10 @@ public sealed class ChatFanOutTests
         // One event loop: every member's writer waits while the sender's read fans out all 2,000 lines.
         var options = new ChatOptions { MaxLineRate = lineRate, LineBurst = burst, BehindPolicy = ChatBehindPolicy.Disconnect };
         await using var server = ChatTestServer.Start(options, configure: o => o.AsyncLoops = 1);
-        var readers = new List<ChatClient>();
+        var readers = new List<ChatLineSocket>();
         for (var i = 0; i < 20; i++)
         {
-            readers.Add(await server.JoinAsync($"m{i}"));
+            readers.Add(await ChatLineSocket.JoinAsync(server.Endpoint, $"m{i}"));
         }
 
         using var sender = await server.JoinAsync("burst");
@@ -300,12 +300,13 @@ public sealed class ChatFanOutTests
     }
 
     /// <summary>Reads <paramref name="lines"/> lines from <paramref name="nick"/>, each in order, none missing, and no notice of lines dropped.</summary>
-    private static async Task<int> ReadSequenceAsync(ChatClient reader, string nick, int lines, string payload)
+    private static async Task<int> ReadSequenceAsync(ChatLineSocket reader, string nick, int lines, string payload)
     {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var received = 0;
         while (received < lines)
         {
-            var line = await reader.ReadLineAsync();
+            var line = await reader.ReadLineAsync(timeout.Token);
             Assert.DoesNotContain("dropped", line, StringComparison.Ordinal);
             if (line.StartsWith("*** ", StringComparison.Ordinal))
             {

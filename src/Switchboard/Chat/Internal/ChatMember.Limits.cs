@@ -17,6 +17,7 @@ internal sealed partial class ChatMember
     private long _writeStarted;  // when the write under way began
     private long _timerDue;      // when the timer is armed for
     private int _dropped;        // lines dropped since the member was last told
+    private bool _condemned;     // found behind (disconnect) or stuck once: the member is going, judge it no more
     private Timer? _timer;
 
     private enum Verdict
@@ -51,6 +52,12 @@ internal sealed partial class ChatMember
 
         if (_options.BehindPolicy == ChatBehindPolicy.Disconnect)
         {
+            if (_condemned)
+            {
+                return Verdict.Fine;
+            }
+
+            _condemned = true;
             return Verdict.Behind;
         }
 
@@ -123,6 +130,12 @@ internal sealed partial class ChatMember
                 var deadline = (long)_options.WriteDeadline.TotalMilliseconds;
                 if (late >= deadline)
                 {
+                    if (_condemned)
+                    {
+                        return;
+                    }
+
+                    _condemned = true;
                     verdict = Verdict.Stalled;
                 }
                 else
