@@ -37,8 +37,10 @@ public sealed class MemberQueueTests
         }
 
         var dropped = queue.DropOldestUntil(300);
-        Assert.Equal(8, dropped);
-        Assert.Equal(2, queue.Count);
+        Assert.Equal(7, dropped); // 9 × 102 + 40 = 958; seven fewer: 244
+        Assert.Equal(3, queue.Count);
+        Assert.Equal(2 * 102 + 40, queue.Bytes);
+        queue.Dequeue();
         queue.Dequeue();
         Assert.Equal("newest", queue.Dequeue().ToString());
     }
