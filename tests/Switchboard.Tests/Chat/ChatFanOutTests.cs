@@ -82,7 +82,10 @@ public sealed class ChatFanOutTests
     {
         var options = new ChatOptions
         {
-            MaxLineRate = 0, MaxQueuedBytes = 64 * 1024, SoftQueuedBytes = 16 * 1024, BehindPolicy = ChatBehindPolicy.Disconnect,
+            MaxLineRate = 0,
+            MaxQueuedBytes = 64 * 1024,
+            SoftQueuedBytes = 16 * 1024,
+            BehindPolicy = ChatBehindPolicy.Disconnect,
             CloseTimeout = TimeSpan.FromSeconds(30), // the notice must not lose a race with the reset
         };
         await using var server = ChatTestServer.Start(options, configure: o => o.Transport.SendBufferSize = 8192);
