@@ -28,17 +28,31 @@ internal sealed class ChatServeOptions
         nameof(ChatOptions.LineBurst), $"chat: lines a member may send at once before {OptionFlags.For(nameof(ChatOptions.MaxLineRate)).Name} applies", Defaults.LineBurst);
 
     public Option<int> MaxQueueBytes { get; } = OptionFlags.Create(
-        nameof(ChatOptions.MaxQueuedBytes), "chat: bytes queued for one member before it is told it is too slow and disconnected", Defaults.MaxQueuedBytes);
+        nameof(ChatOptions.MaxQueuedBytes),
+        $"chat: hard limit, bytes queued for one member (each line + {ChatOptions.QueuedLineOverhead}) beyond which it is behind at once (see {OptionFlags.For(nameof(ChatOptions.BehindPolicy)).Name})",
+        Defaults.MaxQueuedBytes);
 
-    public Option<int> MaxQueueMessages { get; } = OptionFlags.Create(
-        nameof(ChatOptions.MaxQueuedMessages), "chat: messages queued for one member before it is told it is too slow and disconnected", Defaults.MaxQueuedMessages);
+    public Option<int> SoftQueueBytes { get; } = OptionFlags.Create(
+        nameof(ChatOptions.SoftQueuedBytes),
+        $"chat: soft limit, bytes queued for one member; above it for longer than {OptionFlags.For(nameof(ChatOptions.SoftQueueGrace)).Name} the member is behind",
+        Defaults.SoftQueuedBytes);
+
+    public Option<string> SoftQueueGrace { get; } = OptionFlags.Create(
+        nameof(ChatOptions.SoftQueueGrace), "chat: how long a member may stay above the soft queue limit (ms, s, m, h)", Defaults.SoftQueueGrace);
+
+    public Option<string> Behind { get; } = CreateBehind();
+
+    public Option<string> WriteDeadline { get; } = OptionFlags.Create(
+        nameof(ChatOptions.WriteDeadline),
+        "chat: a member whose socket takes nothing for this long is disconnected, whatever the policy (ms, s, m, h; 0 = off)",
+        Defaults.WriteDeadline);
 
     public Option<string> NickTimeout { get; } = OptionFlags.Create(
         nameof(ChatOptions.NickTimeout),
         "chat: a new connection must choose a nick within this long, or it is told and closed (ms, s, m, h; 0 = off)",
         Defaults.NickTimeout);
 
-    public IEnumerable<Option> All => [MaxMembers, MaxLineRate, LineBurst, MaxQueueBytes, MaxQueueMessages, NickTimeout];
+    public IEnumerable<Option> All => [MaxMembers, MaxLineRate, LineBurst, MaxQueueBytes, SoftQueueBytes, SoftQueueGrace, Behind, WriteDeadline, NickTimeout];
 
     /// <summary>
     /// The chat's options from its flags, checked by <see cref="ChatOptions.Validate"/> whichever service runs; the
@@ -52,7 +66,10 @@ internal sealed class ChatServeOptions
             MaxLineRate = parse.GetValue(MaxLineRate),
             LineBurst = parse.GetValue(LineBurst),
             MaxQueuedBytes = parse.GetValue(MaxQueueBytes),
-            MaxQueuedMessages = parse.GetValue(MaxQueueMessages),
+            SoftQueuedBytes = parse.GetValue(SoftQueueBytes),
+            SoftQueueGrace = OptionValues.Parse(parse.GetValue(SoftQueueGrace)!, SoftQueueGrace.Name),
+            BehindPolicy = Enum.Parse<ChatBehindPolicy>(parse.GetValue(Behind)!, ignoreCase: true),
+            WriteDeadline = OptionValues.Parse(parse.GetValue(WriteDeadline)!, WriteDeadline.Name) is { } write && write > TimeSpan.Zero ? write : Timeout.InfiniteTimeSpan,
             MaxLineBytes = IsGiven(parse, maxLine) ? options.MaxLine : Defaults.MaxLineBytes,
             NickTimeout = OptionValues.Parse(parse.GetValue(NickTimeout)!, NickTimeout.Name) is { } nick && nick > TimeSpan.Zero ? nick : Timeout.InfiniteTimeSpan,
         };
@@ -70,6 +87,16 @@ internal sealed class ChatServeOptions
         {
             server.MaxConnections = Math.Min(chat.MaxMembers + FullNoticeHeadroom, OptionLimits.LargestCount);
         }
+    }
+
+    private static Option<string> CreateBehind()
+    {
+        var behind = OptionFlags.Create(
+            nameof(ChatOptions.BehindPolicy),
+            "chat: what happens to a member that is behind: skip (drop its oldest queued lines, tell it how many, keep it) or disconnect (tell it and close)",
+            Defaults.BehindPolicy.ToString().ToLowerInvariant());
+        behind.AcceptOnlyFromAmong("skip", "disconnect");
+        return behind;
     }
 
     private static bool IsGiven(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };

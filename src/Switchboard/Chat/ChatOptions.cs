@@ -30,16 +30,51 @@ public sealed class ChatOptions
     public int LineBurst { get; set; } = 20;
 
     /// <summary>
-    /// Bytes queued for one member before it counts as too slow. Defaults to 256 KiB (ngircd allows 32 KiB, Redis
-    /// pub/sub clients 8–32 MiB). A member over it is told (best effort) and disconnected; nobody else waits for it.
+    /// The hard limit: bytes queued for one member beyond which it is behind at once. Defaults to 1 MiB, InspIRCd's
+    /// <c>hardsendq</c> (UnrealIRCd allows a client 200 KiB, ircd-hybrid 100 KiB, Redis a pub/sub client 32 MiB).
+    /// A queued line counts its bytes plus <see cref="QueuedLineOverhead"/>, so a flood of short lines is measured
+    /// by the memory it holds, not by a count of messages. What happens then is <see cref="BehindPolicy"/>; nobody
+    /// else waits for the member either way.
     /// </summary>
-    public int MaxQueuedBytes { get; set; } = 256 * 1024;
+    public int MaxQueuedBytes { get; set; } = 1024 * 1024;
 
     /// <summary>
-    /// Messages queued for one member before it counts as too slow. Defaults to 1024: a join storm of a thousand
-    /// members still fits, while a member that stopped reading is found long before memory matters.
+    /// The soft limit: a member whose queue stays above this many bytes for longer than <see cref="SoftQueueGrace"/>
+    /// is behind. Defaults to 256 KiB, a quarter of the hard limit as Redis's pub/sub limits are (8 MiB soft,
+    /// 32 MiB hard) and about UnrealIRCd's client sendq: a burst passes, a member that stays this far behind is
+    /// treated as it would be at the hard limit. Above <see cref="MaxQueuedBytes"/> it has no effect.
     /// </summary>
-    public int MaxQueuedMessages { get; set; } = 1024;
+    public int SoftQueuedBytes { get; set; } = 256 * 1024;
+
+    /// <summary>
+    /// How long a member's queue may stay above <see cref="SoftQueuedBytes"/> before the member is behind. Defaults
+    /// to 10 s (Redis allows 60 s): a chat line 10 s late is already old news, and a reader that drains a paste at
+    /// any reasonable speed is back under the soft limit well within it.
+    /// </summary>
+    public TimeSpan SoftQueueGrace { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// What is done with a member that is behind. Defaults to <see cref="ChatBehindPolicy.Skip"/>: its oldest queued
+    /// lines are dropped (down to half the soft limit) and it is told once how many; it stays.
+    /// <see cref="ChatBehindPolicy.Disconnect"/> tells it and disconnects it.
+    /// </summary>
+    public ChatBehindPolicy BehindPolicy { get; set; } = ChatBehindPolicy.Skip;
+
+    /// <summary>
+    /// How long one write to a member's socket may make no progress at all before the member is disconnected,
+    /// whatever <see cref="BehindPolicy"/> says (a member that does not read at all is not kept by skipping lines).
+    /// Defaults to 60 s, nginx's <c>send_timeout</c> (IRC servers' ping timeouts are 90–240 s). A write is at most
+    /// 16 KiB, so "no progress" means the peer took less than that in the whole time. Zero or
+    /// <see cref="Timeout.InfiniteTimeSpan"/> turns it off.
+    /// </summary>
+    public TimeSpan WriteDeadline { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// What one queued line costs beyond its bytes, counted against <see cref="MaxQueuedBytes"/> and
+    /// <see cref="SoftQueuedBytes"/>: its slot in the member's queue. The bytes themselves are shared by every
+    /// member the line goes to.
+    /// </summary>
+    public const int QueuedLineOverhead = 32;
 
     /// <summary>
     /// Members (connections that have chosen a nick) the server holds at once. Defaults to 10,000 (Redis's
@@ -89,7 +124,17 @@ public sealed class ChatOptions
         OptionOutOfRangeException.ThrowIfOutOfRange(MaxLineRate, 0, OptionLimits.LargestCount, nameof(MaxLineRate));
         OptionOutOfRangeException.ThrowIfOutOfRange(LineBurst, 1, OptionLimits.LargestCount, nameof(LineBurst));
         OptionOutOfRangeException.ThrowIfOutOfRange(MaxQueuedBytes, 1, OptionLimits.LargestBytes, nameof(MaxQueuedBytes));
-        OptionOutOfRangeException.ThrowIfOutOfRange(MaxQueuedMessages, 1, OptionLimits.LargestCount, nameof(MaxQueuedMessages));
+        OptionOutOfRangeException.ThrowIfOutOfRange(SoftQueuedBytes, 1, OptionLimits.LargestBytes, nameof(SoftQueuedBytes));
+        OptionOutOfRangeException.ThrowIfOutOfRange(SoftQueueGrace, TimeSpan.Zero, OptionLimits.LongestDuration, nameof(SoftQueueGrace));
+        if (!Enum.IsDefined(BehindPolicy))
+        {
+            throw new OptionOutOfRangeException(nameof(BehindPolicy), BehindPolicy, "is not skip or disconnect");
+        }
+
+        if (WriteDeadline != Timeout.InfiniteTimeSpan)
+        {
+            OptionOutOfRangeException.ThrowIfOutOfRange(WriteDeadline, TimeSpan.Zero, OptionLimits.LongestDuration, nameof(WriteDeadline));
+        }
         OptionOutOfRangeException.ThrowIfOutOfRange(MaxMembers, 1, OptionLimits.LargestCount, nameof(MaxMembers));
         OptionOutOfRangeException.ThrowIfOutOfRange(CloseTimeout, TimeSpan.Zero, OptionLimits.LongestDuration, nameof(CloseTimeout));
         if (NickTimeout != Timeout.InfiniteTimeSpan)

@@ -70,7 +70,7 @@ public sealed class ChatLimitsTests
         // keeps up with even on a loaded machine, and enough to bury a member that never reads. (With no rate at
         // all a sender moves at memory speed and outruns every socket: that is what the line rate is for.) A fixed
         // 64 KiB send buffer (--send-buffer) keeps loopback autotuning from hiding megabytes for the slow member.
-        await using var server = ChatTestServer.Start(new ChatOptions { MaxLineRate = 500, LineBurst = 50 }, model, o => o.Transport.SendBufferSize = 64 * 1024);
+        await using var server = ChatTestServer.Start(new ChatOptions { MaxLineRate = 500, LineBurst = 50, BehindPolicy = ChatBehindPolicy.Disconnect }, model, o => o.Transport.SendBufferSize = 64 * 1024);
         using var overflows = server.Meters.Collect("switchboard.chat.queue_overflows");
         using var observer = await server.JoinAsync("observer");
         using var slow = await server.JoinAsync("slow", s => s.ReceiveBufferSize = 4096);
@@ -111,7 +111,7 @@ public sealed class ChatLimitsTests
             return received;
         }, TestContext.Current.CancellationToken);
 
-        // About 2 MB: far beyond the slow member's queue (256 KiB or 1024 messages) and its socket buffers.
+        // About 2 MB: far beyond the slow member's queue (1 MiB at most) and its socket buffers.
         var all = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, Lines).Select(i => $"{i} {payload}\n")));
         var pushing = Stopwatch.StartNew();
         for (var rest = all.AsMemory(); !rest.IsEmpty;)

@@ -121,7 +121,7 @@ public sealed class ChatPeerTests
         var (code, output, _) = await CliProcess.RunAsync(TimeSpan.FromSeconds(60), "serve", "--help");
         Assert.Equal(0, code);
         Assert.Contains("chat (port 7023)", output, StringComparison.Ordinal);
-        foreach (var limit in new[] { "--max-line-rate", "--line-burst", "--max-queue-bytes", "--max-queue-messages", "--max-members", "--max-line", "--idle-timeout", "--nick-timeout" })
+        foreach (var limit in new[] { "--max-line-rate", "--line-burst", "--max-queue-bytes", "--soft-queue-bytes", "--soft-queue-grace", "--behind", "--write-deadline", "--max-members", "--max-line", "--idle-timeout", "--nick-timeout" })
         {
             var line = output.Split('\n').Single(l => l.TrimStart().StartsWith(limit + " ", StringComparison.Ordinal));
             Assert.Contains("[default: ", line, StringComparison.Ordinal);

@@ -26,7 +26,7 @@ public sealed class ChatCluster : IAsyncDisposable
         var cluster = new ChatCluster(await RedisTestServer.StartAsync());
         for (var i = 0; i < servers; i++)
         {
-            var chat = new ChatOptions { MaxLineRate = 0, MaxQueuedMessages = 16_384 }; // watchers read one after another
+            var chat = new ChatOptions { MaxLineRate = 0, MaxQueuedBytes = 16 << 20, SoftQueuedBytes = 16 << 20 }; // watchers read one after another
             var options = new RedisBackplaneOptions
             {
                 Redis = RedisBackplaneUri.Parse(cluster.Redis.Uri),

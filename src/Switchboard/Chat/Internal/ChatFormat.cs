@@ -44,8 +44,12 @@ internal static class ChatFormat
     public static ChatMessage LineTooLong(int max) =>
         Notice(string.Create(CultureInfo.InvariantCulture, $"Line too long (over {max} bytes); discarded."));
 
-    public static ChatMessage TooSlow(int maxBytes, int maxMessages) =>
-        Notice(string.Create(CultureInfo.InvariantCulture, $"You are too far behind (over {maxBytes} bytes or {maxMessages} messages queued). Disconnecting."));
+    public static ChatMessage TooSlow(int hardBytes, long softBytes, TimeSpan grace) =>
+        Notice(string.Create(CultureInfo.InvariantCulture, $"You are too far behind (over {hardBytes} bytes queued, or over {softBytes} for {Duration(grace)}). Disconnecting."));
+
+    /// <summary>Where a member's oldest queued lines were dropped because it was behind: at the gap, once per gap.</summary>
+    public static ChatMessage LinesDropped(int lines) =>
+        Notice(string.Create(CultureInfo.InvariantCulture, $"{lines} {(lines == 1 ? "line" : "lines")} dropped"));
 
     public static ChatMessage NickTimedOut(TimeSpan timeout) => Notice($"No nick chosen within {Duration(timeout)}. Disconnecting.");
 

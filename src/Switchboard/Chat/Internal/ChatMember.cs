@@ -1,30 +1,38 @@
-using System.Buffers;
 using System.Threading.Channels;
 using Switchboard.Transport;
 
 namespace Switchboard.Chat.Internal;
 
 /// <summary>
-/// One connection's side of the chat: a queue bounded in bytes and messages, drained by the member's own writer
-/// loop onto <see cref="Connection.Output"/>. Everything for this member — other members' lines, notices, telnet
-/// answers — goes through <see cref="Deliver"/>, so only the writer loop ever writes to the socket. Overflow means
-/// the member does not read: it is told (best effort, after what is already queued), its session stops, and the
-/// connection is reset after <see cref="ChatOptions.CloseTimeout"/> if the farewell has not gone by then. The
-/// sender that overflowed it never waits.
+/// One connection's side of the chat: a queue of shared, already encoded lines (<see cref="MemberQueue"/>), drained
+/// by the member's own writer loop onto <see cref="Connection.Output"/>, many lines to one socket write. Everything
+/// for this member — other members' lines, notices, telnet answers — goes through <see cref="Deliver"/>, so only the
+/// writer loop ever writes to the socket, and the sender never waits. A member whose queue passes the soft limit for
+/// longer than the grace time, or the hard limit, is behind: under <see cref="ChatBehindPolicy.Skip"/> its oldest
+/// lines are dropped and it is told how many; under <see cref="ChatBehindPolicy.Disconnect"/> it is told (best
+/// effort, after what is already queued), its session stops, and the connection is reset after
+/// <see cref="ChatOptions.CloseTimeout"/> if the farewell has not gone by then. A write that makes no progress for
+/// <see cref="ChatOptions.WriteDeadline"/> resets the connection under either policy (ChatMember.Limits.cs).
 /// </summary>
-internal sealed class ChatMember : IChatMember, IDisposable
+internal sealed partial class ChatMember : IChatMember, IDisposable
 {
-    private const int FlushThreshold = 64 * 1024;
-
     private readonly Connection _connection;
     private readonly ChatOptions _options;
     private readonly ChatMetrics _metrics;
-    private readonly Channel<ChatMessage> _queue = Channel.CreateUnbounded<ChatMessage>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _closing = new();
-    private long _queuedBytes;
-    private int _queuedMessages;
+
+    // The queue and everything about it, guarded by _lock: the senders' Deliver, the writer loop and the limits'
+    // timer all meet here, each for a few instructions (copying one write's batch at most).
+    private readonly Lock _lock = new();
+    private readonly MemberQueue _queue = new();
+    private bool _completed;
+    private bool _writerWaiting;
+
+    // Wakes the writer loop when it found the queue empty: one item at most, written only by whoever cleared
+    // _writerWaiting, so a burst of lines costs one wake-up, not one per line.
+    private readonly Channel<bool> _wake = Channel.CreateUnbounded<bool>(new UnboundedChannelOptions { SingleReader = true });
+
     private int _closed;
-    private int _overflowed;
     private volatile bool _finished;
     private Task? _writer;
 
@@ -33,9 +41,10 @@ internal sealed class ChatMember : IChatMember, IDisposable
         _connection = connection;
         _options = options;
         _metrics = metrics;
+        _softLimit = Math.Min(options.SoftQueuedBytes, options.MaxQueuedBytes);
     }
 
-    /// <summary>Fires when the member is closing (quit, overflow, server stop, lost connection): stop reading.</summary>
+    /// <summary>Fires when the member is closing (quit, too slow, server stop, lost connection): stop reading.</summary>
     public CancellationToken Closing => _closing.Token;
 
     /// <summary>Why the member is leaving when it was not its own doing (<c>too slow</c>); null otherwise.</summary>
@@ -52,15 +61,34 @@ internal sealed class ChatMember : IChatMember, IDisposable
             return;
         }
 
-        var bytes = Interlocked.Add(ref _queuedBytes, message.Bytes.Length);
-        var count = Interlocked.Increment(ref _queuedMessages);
-        if (bytes > _options.MaxQueuedBytes || count > _options.MaxQueuedMessages)
+        bool wake;
+        var verdict = Verdict.Fine;
+        var dropped = 0;
+        lock (_lock)
         {
-            Overflow();
-            return;
+            if (_completed)
+            {
+                return;
+            }
+
+            _queue.Enqueue(message);
+            wake = _writerWaiting;
+            _writerWaiting = false;
+            if (_queue.Bytes > _softLimit)
+            {
+                verdict = JudgeLocked(Environment.TickCount64, ref dropped);
+            }
         }
 
-        _queue.Writer.TryWrite(message);
+        if (wake)
+        {
+            _wake.Writer.TryWrite(true);
+        }
+
+        if (verdict != Verdict.Fine)
+        {
+            Act(verdict, dropped);
+        }
     }
 
     /// <summary>
@@ -75,12 +103,24 @@ internal sealed class ChatMember : IChatMember, IDisposable
         }
 
         LeaveReason ??= leaveReason;
-        if (farewell is { } last)
+        bool wake;
+        lock (_lock)
         {
-            _queue.Writer.TryWrite(last);
+            if (farewell is { } last)
+            {
+                _queue.Enqueue(last);
+            }
+
+            _completed = true;
+            wake = _writerWaiting;
+            _writerWaiting = false;
         }
 
-        _queue.Writer.TryComplete();
+        if (wake)
+        {
+            _wake.Writer.TryWrite(true);
+        }
+
         try
         {
             _closing.Cancel();
@@ -106,21 +146,21 @@ internal sealed class ChatMember : IChatMember, IDisposable
         finally
         {
             _finished = true;
+            lock (_lock)
+            {
+                _queue.Clear(); // a reset connection leaves lines behind; they must not outlive it
+                StopTimerLocked();
+            }
         }
     }
 
-    public void Dispose() => _closing.Dispose();
-
-    private void Overflow()
+    public void Dispose()
     {
-        if (Volatile.Read(ref _closed) != 0 || Interlocked.Exchange(ref _overflowed, 1) != 0)
+        _closing.Dispose();
+        lock (_lock)
         {
-            return;
+            StopTimerLocked();
         }
-
-        _metrics.QueueOverflowed();
-        _connection.TrySetCloseReason(CloseReason.Limit);
-        Close(ChatFormat.TooSlow(_options.MaxQueuedBytes, _options.MaxQueuedMessages), "too slow");
     }
 
     private void AbortIfUnfinished()
@@ -129,37 +169,6 @@ internal sealed class ChatMember : IChatMember, IDisposable
         {
             _connection.TrySetCloseReason(CloseReason.Limit);
             _connection.Abort();
-        }
-    }
-
-    private async Task WriteLoopAsync()
-    {
-        var reader = _queue.Reader;
-        var output = _connection.Output;
-        try
-        {
-            while (await reader.WaitToReadAsync())
-            {
-                while (reader.TryRead(out var message))
-                {
-                    Interlocked.Add(ref _queuedBytes, -message.Bytes.Length);
-                    Interlocked.Decrement(ref _queuedMessages);
-                    output.Write(message.Bytes.Span);
-                    if (output.UnflushedBytes >= FlushThreshold)
-                    {
-                        await output.FlushAsync(_connection.Aborted);
-                    }
-                }
-
-                await output.FlushAsync(_connection.Aborted);
-            }
-
-            await _connection.ShutdownOutputAsync(_connection.Aborted);
-        }
-        catch (Exception e) when (e is OperationCanceledException or ConnectionException)
-        {
-            // The peer is gone or the connection was reset: nothing more can reach it.
-            Close(null, "connection lost");
         }
     }
 }

@@ -4,7 +4,7 @@ namespace Switchboard.Chat.Internal;
 
 /// <summary>
 /// The chat's instruments on the <c>Switchboard</c> meter: members now, lines relayed, queue overflows (members
-/// dropped as too slow). Counts only; no nick or address ever goes into an attribute.
+/// dropped as too slow), lines dropped for members behind. Counts only; no nick or address ever goes into an attribute.
 /// </summary>
 internal sealed class ChatMetrics : IDisposable
 {
@@ -15,6 +15,7 @@ internal sealed class ChatMetrics : IDisposable
     private readonly UpDownCounter<long> _members;
     private readonly Counter<long> _messages;
     private readonly Counter<long> _overflows;
+    private readonly Counter<long> _dropped;
 
     private readonly bool _ownsMeter;
 
@@ -25,7 +26,8 @@ internal sealed class ChatMetrics : IDisposable
         Meter = factory?.Create(new MeterOptions(MeterName)) ?? new Meter(MeterName);
         _members = Meter.CreateUpDownCounter<long>("switchboard.chat.members", "{member}", "Chat members registered now.");
         _messages = Meter.CreateCounter<long>("switchboard.chat.messages", "{message}", "Lines members sent to a room or to one member.");
-        _overflows = Meter.CreateCounter<long>("switchboard.chat.queue_overflows", "{member}", "Members disconnected because their outbound queue overflowed.");
+        _overflows = Meter.CreateCounter<long>("switchboard.chat.queue_overflows", "{member}", "Members disconnected as too slow: behind under the disconnect policy, or no write progress within the write deadline.");
+        _dropped = Meter.CreateCounter<long>("switchboard.chat.lines_dropped", "{line}", "Lines dropped from the queues of members that were behind (the skip policy).");
     }
 
     public Meter Meter { get; }
@@ -37,6 +39,8 @@ internal sealed class ChatMetrics : IDisposable
     public void MessageSent() => _messages.Add(1, Service);
 
     public void QueueOverflowed() => _overflows.Add(1, Service);
+
+    public void LinesDropped(int lines) => _dropped.Add(lines, Service);
 
     public void Dispose()
     {
