@@ -10,8 +10,8 @@ using Switchboard.Tests.Support;
 namespace Switchboard.Tests.Interop;
 
 /// <summary>
-/// Real TLS peers against our tls:// servers: OpenSSL's <c>s_client</c>, <c>socat OPENSSL:</c> and Python's
-/// <c>ssl</c> module, each verifying our certificate against the CA file it was given.
+/// Real TLS peers against our tls:// servers: OpenSSL's <c>s_client</c>, <c>socat OPENSSL:</c>, Python's <c>ssl</c>
+/// module and Debian's <c>stunnel4</c> in client mode, each verifying our certificate against the CA file it was given.
 /// </summary>
 public sealed class TlsPeerTests : IDisposable
 {
@@ -68,6 +68,75 @@ public sealed class TlsPeerTests : IDisposable
     }
 
     [Theory(Timeout = TestTimeouts.Process)]
+    [InlineData(ConcurrencyModel.Async)]
+    [InlineData(ConcurrencyModel.Select)]
+    [InlineData(ConcurrencyModel.Threads)]
+    public async Task OpensslSClientVerifiesOurCertificateAndGetsItsLinesEchoed(ConcurrencyModel model)
+    {
+        // s_client -quiet ignores its stdin's end and leaves when the server closes: the idle timeout closes it here,
+        // after the echo (an s_client that left at its stdin's end could leave before the echo is back). That close
+        // is abortive (a reset: s_client then exits 1), so what is checked is the verification and the echo.
+        await using var server = Start("echo", model, idleTimeout: TimeSpan.FromSeconds(2));
+        var (code, stdout, stderr) = await PeerProcess.RunAsync(
+            "openssl",
+            ["s_client", "-quiet", "-connect", $"127.0.0.1:{Port(server.Listeners[0].Endpoint)}", "-CAfile", _trust, "-verify_return_error", "-verify_hostname", "localhost"],
+            "first line\nsecond line\n",
+            PeerTimeout);
+        Assert.True(stdout == "first line\nsecond line\n", $"exit {code}: {stdout} {stderr}");
+        Assert.Contains("verify return:1", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = TestTimeouts.Process)]
+    public async Task PythonsSslModuleJoinsTheChatIsGreetedByNameAndQuits()
+    {
+        await using var server = Start("chat", ConcurrencyModel.Async);
+        var script = _dir.File("tls_chat_client.py");
+        File.WriteAllText(script, """
+            import socket, ssl, sys
+            port, ca = int(sys.argv[1]), sys.argv[2]
+            context = ssl.create_default_context(cafile=ca)
+            with socket.create_connection(("127.0.0.1", port), timeout=20) as raw:
+                with context.wrap_socket(raw, server_hostname="localhost") as tls:
+                    tls.sendall(b"erin\n/quit\n")
+                    got = bytearray()
+                    while True:
+                        piece = tls.recv(4096)
+                        if not piece:
+                            break
+                        got += piece
+                    sys.stdout.write(got.decode())
+            """);
+        var (code, stdout, stderr) = await PeerProcess.RunAsync("python3", [script, Port(server.Listeners[0].Endpoint), _trust], "", PeerTimeout);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("Hello erin.", stdout, StringComparison.Ordinal);
+    }
+
+    // stunnel cannot listen on port 0, so it runs in inetd mode (a configuration with no service section): the plain
+    // client's side is stunnel's own stdin and stdout, the test's pipes, and no port is picked at all. Its log goes
+    // to stderr (in inetd mode it would go to syslog).
+    [Theory(Timeout = TestTimeouts.Process)]
+    [InlineData(ConcurrencyModel.Async)]
+    [InlineData(ConcurrencyModel.Select)]
+    public async Task StunnelAsTheTlsClientCarriesAPlainClientsLinesToOurEchoAndBack(ConcurrencyModel model)
+    {
+        await using var server = Start("echo", model);
+        var config = StunnelClientConfig(server.Listeners[0].Endpoint, "localhost");
+        var (code, stdout, stderr) = await PeerProcess.RunAsync("stunnel4", [config], "one\ntwo\n", PeerTimeout);
+        Assert.True(code == 0, stderr);
+        Assert.Equal("one\ntwo\n", stdout);
+    }
+
+    [Fact(Timeout = TestTimeouts.Process)]
+    public async Task StunnelRefusesOurCertificateForAnotherNameAndCarriesNothing()
+    {
+        await using var server = Start("echo", ConcurrencyModel.Async);
+        var config = StunnelClientConfig(server.Listeners[0].Endpoint, "elsewhere.test");
+        var (_, stdout, stderr) = await PeerProcess.RunAsync("stunnel4", [config], "secret\n", PeerTimeout);
+        Assert.Equal(string.Empty, stdout);
+        Assert.Contains("certificate verify failed", stderr, StringComparison.Ordinal);
+    }
+
+    [Theory(Timeout = TestTimeouts.Process)]
     [MemberData(nameof(TestServer.AllModels), MemberType = typeof(TestServer))]
     public async Task OpensslSClientGetsDaytimeAndACleanEnd(ConcurrencyModel model)
     {
@@ -112,11 +181,31 @@ public sealed class TlsPeerTests : IDisposable
         Assert.StartsWith("ok\nTLSv1.", stdout, StringComparison.Ordinal);
     }
 
+    private string StunnelClientConfig(EndpointUri endpoint, string checkHost)
+    {
+        var config = _dir.File($"stunnel-{checkHost}.conf");
+        File.WriteAllText(config, $"""
+            pid =
+            client = yes
+            connect = 127.0.0.1:{Port(endpoint)}
+            CAfile = {_trust}
+            verifyChain = yes
+            checkHost = {checkHost}
+            debug = 4
+            output = /dev/stderr
+            """);
+        return config;
+    }
+
     private static string Port(EndpointUri endpoint) => endpoint.Port.ToString(CultureInfo.InvariantCulture);
 
-    private Server Start(string name, ConcurrencyModel model)
+    private Server Start(string name, ConcurrencyModel model, TimeSpan? idleTimeout = null)
     {
         var service = ServiceCatalog.Create(name, new ServiceOptions())!;
-        return TestServer.Start(service.StreamHandler, model, EndpointUri.Parse("tls://127.0.0.1:0"), o => o.Tls = new TlsServerOptions { Certificate = _certificate });
+        return TestServer.Start(service.StreamHandler, model, EndpointUri.Parse("tls://127.0.0.1:0"), o =>
+        {
+            o.Tls = new TlsServerOptions { Certificate = _certificate };
+            o.IdleTimeout = idleTimeout ?? o.IdleTimeout;
+        });
     }
 }

@@ -10,6 +10,11 @@ namespace Switchboard.Security.Internal;
 /// </summary>
 internal sealed class SocketIOStream(SocketIO io) : Stream
 {
+    // On an event loop, completions reach SslStream with no context current (see ContextFreeCompletion); elsewhere
+    // they complete on the thread pool or synchronously, and go straight through.
+    private readonly ContextFreeCompletion? _reads = io.Loop is null ? null : new();
+    private readonly ContextFreeCompletion? _writes = io.Loop is null ? null : new();
+
     public override bool CanRead => true;
 
     public override bool CanWrite => true;
@@ -20,14 +25,20 @@ internal sealed class SocketIOStream(SocketIO io) : Stream
 
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        buffer.IsEmpty ? WaitForDataAsync(cancellationToken) : io.ReceiveAsync(buffer, cancellationToken);
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var read = buffer.IsEmpty ? WaitForDataAsync(cancellationToken) : io.ReceiveAsync(buffer, cancellationToken);
+        return _reads is null ? read : _reads.Track(read);
+    }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
-        io.SendAsync(buffer, cancellationToken);
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var write = io.SendAsync(buffer, cancellationToken);
+        return _writes is null ? write : _writes.Track(write);
+    }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
@@ -47,6 +58,8 @@ internal sealed class SocketIOStream(SocketIO io) : Stream
 
     public override void SetLength(long value) => throw new NotSupportedException();
 
+    // Pooled: a ValueTask over a reusable source, not over a Task (whose continuation a loop thread would not inline).
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<int> WaitForDataAsync(CancellationToken cancellationToken)
     {
         await io.WaitForReadableAsync(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);

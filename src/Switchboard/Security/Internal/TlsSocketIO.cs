@@ -32,6 +32,8 @@ internal sealed class TlsSocketIO : SocketIO
 
     public override bool WaitsBeforeRenting => _inner.WaitsBeforeRenting;
 
+    public override SelectLoop? Loop => _inner.Loop;
+
     public Task AuthenticateAsServerAsync(SslServerAuthenticationOptions options, CancellationToken cancellationToken) =>
         _ssl.AuthenticateAsServerAsync(options, cancellationToken);
 

@@ -130,9 +130,11 @@ internal sealed class AsyncModel : ModelRunner
     private ValueTask Dispatch(Connection connection)
     {
         // Off the accept loop at once, so a slow handler start never delays the next accept (Kestrel does the same).
-        if (connection.IO is ReadinessSocketIO io)
+        // A TLS connection goes to its socket's loop like a plain one: its handshake and records then run where its
+        // socket calls do. (On the thread pool, each of them hopped to the loop and back: 0.4x s_server's rate.)
+        if (connection.IO.Loop is { } loop)
         {
-            io.Loop.Post(_ => _ = Core.RunConnectionAsync(connection), null);
+            loop.Post(_ => _ = Core.RunConnectionAsync(connection), null);
         }
         else
         {

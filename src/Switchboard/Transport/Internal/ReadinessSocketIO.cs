@@ -29,7 +29,7 @@ internal sealed partial class ReadinessSocketIO : SocketIO
     }
 
     /// <summary>The loop that owns this socket.</summary>
-    public SelectLoop Loop => _loop;
+    public override SelectLoop Loop => _loop;
 
     /// <summary>True: an idle connection waits for readiness with no buffer, and the loop reports it in the same turn.</summary>
     public override bool WaitsBeforeRenting => true;

@@ -20,6 +20,12 @@ internal abstract class SocketIO
     /// <summary>True when a receive should first wait for data with no buffer rented (idle connections then own none).</summary>
     public virtual bool WaitsBeforeRenting => false;
 
+    /// <summary>
+    /// The event loop whose thread owns this socket, or null when none does (blocking calls, the runtime's engine).
+    /// A wrapper (TLS) answers with its inner socket's loop, so the connection is served there too.
+    /// </summary>
+    public virtual SelectLoop? Loop => null;
+
     public abstract ValueTask<Socket> AcceptAsync(CancellationToken cancellationToken);
 
     /// <summary>Receives at least one byte, or 0 at the peer's end of stream.</summary>
