@@ -72,7 +72,7 @@ public sealed class ChatFanOutTests
         Assert.Equal(Lines, received + dropped.GetMeasurementSnapshot().EvaluateAsCounter()); // every line either arrived or was told of
 
         // It stays, and hears what comes next.
-        Assert.Contains("slow", await server.Service.Hub.MembersOfAsync("lobby"));
+        Assert.Contains("slow", await server.Service.Hub.MembersOfAsync("lobby", TestContext.Current.CancellationToken));
         await sender.SendAsync("still there?");
         Assert.Equal("<sender> still there?", await slow.ReadLineAsync());
     }
@@ -114,7 +114,7 @@ public sealed class ChatFanOutTests
 
         Assert.DoesNotContain(rest, l => l.Contains("dropped", StringComparison.Ordinal));
         Assert.Equal(1, overflows.GetMeasurementSnapshot().EvaluateAsCounter());
-        Assert.Equal(["sender"], await server.Service.Hub.MembersOfAsync("lobby"));
+        Assert.Equal(["sender"], await server.Service.Hub.MembersOfAsync("lobby", TestContext.Current.CancellationToken));
     }
 
     [Theory(Timeout = TestTimeouts.Process)]
@@ -226,7 +226,7 @@ public sealed class ChatFanOutTests
         await PasteAsync(sender, Lines, payload, bytesPerSecond: 2_000_000);
         var told = await reading.WaitAsync(TimeSpan.FromSeconds(60), Cancel);
         Assert.True(told > 0, "the slow reader was never told of lines dropped");
-        Assert.Contains("steady", await server.Service.Hub.MembersOfAsync("lobby"));
+        Assert.Contains("steady", await server.Service.Hub.MembersOfAsync("lobby", TestContext.Current.CancellationToken));
     }
 
     [Theory(Timeout = TestTimeouts.Process)]

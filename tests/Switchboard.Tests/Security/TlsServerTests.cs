@@ -113,6 +113,24 @@ public sealed class TlsServerTests : IDisposable
         Assert.True(await Eventually.TrueAsync(() => _logs.GetSnapshot().Any(r => r.Message.Contains("TLS handshake", StringComparison.Ordinal))));
     }
 
+    [Theory(Timeout = TestTimeouts.Exchange)]
+    [InlineData(ConcurrencyModel.Async)]
+    [InlineData(ConcurrencyModel.Threads)]
+    public async Task AClientResetWhileTheConnectionIsIdleIsAPeerResetNotAHandlerFailure(ConcurrencyModel model)
+    {
+        using var certificate = TlsCertificates.CreateSelfSigned();
+        await using var server = Start(model, new TlsServerOptions { Certificate = certificate });
+        var client = await TlsTestClient.ConnectAsync(server.Listeners[0].Endpoint, certificate);
+        await client.SendAsync("x"u8.ToArray());
+        Assert.Equal("x"u8.ToArray(), await client.ReadExactlyAsync(1));
+
+        client.Socket.LingerState = new LingerOption(true, 0); // close sends RST
+        client.Dispose();
+
+        Assert.True(await Eventually.TrueAsync(() => server.ActiveConnections == 0));
+        Assert.DoesNotContain(_logs.GetSnapshot(), r => r.Level >= LogLevel.Error);
+    }
+
     [Fact(Timeout = TestTimeouts.Exchange)]
     public async Task AlpnNegotiatesTheFirstProtocolBothOffer()
     {

@@ -20,7 +20,8 @@ internal static class ConnectionFailures
             return null;
         }
 
-        var socketError = (error as SocketException)?.SocketErrorCode;
+        // SslStream reports its transport's failure as an IOException around the SocketException: the same loss.
+        var socketError = (error as SocketException ?? (error as IOException)?.InnerException as SocketException)?.SocketErrorCode;
 
         // Closed under the call by this side (a disposed socket, the loop's or the kernel's OperationAborted), or
         // anything at all once this side has aborted: the call's own token firing, even the reset our RST provoked.
