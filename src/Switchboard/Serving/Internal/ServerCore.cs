@@ -138,6 +138,7 @@ internal sealed partial class ServerCore : IDisposable
     public async Task RunConnectionAsync(Connection connection)
     {
         ServerLog.ConnectionAccepted(_logger, connection.Id, connection.RemoteText, connection.LocalEndpoint.ToString());
+        var activity = ConnectionActivity.Start(connection, _options.ServiceName);
         string? overLimit = null;
         try
         {
@@ -183,6 +184,7 @@ internal sealed partial class ServerCore : IDisposable
         finally
         {
             Finish(connection, overLimit);
+            ConnectionActivity.Stop(activity, connection, connection.Reason ?? CloseReason.Completed);
         }
     }
 
