@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Switchboard.Handlers;
 using Switchboard.Hosting.Internal;
 using Switchboard.Services;
@@ -13,14 +14,16 @@ namespace Switchboard.Hosting;
 /// <summary>
 /// One named <see cref="Serving.Server"/> run by the host: started with the host (options read from
 /// <c>Switchboard:Servers:NAME</c>, then the code's configuration, then validated), stopped within the host's shutdown
-/// token: the drain ends when the token fires. Options are read once, at start: a change to the configuration
-/// later (limits or listeners alike) applies at the next start.
+/// token: the drain ends when the token fires. When the configuration reloads, the limits (<see cref="ServerLimits"/>)
+/// reload into the running server; a change to anything else (listeners, model, service, transport, TLS) is logged
+/// once as needing a restart, and a bad value once as an error naming its key (the limits in force stay).
 /// </summary>
-public sealed class SwitchboardHostedServer : IHostedService
+public sealed class SwitchboardHostedServer : IHostedService, IDisposable
 {
     private readonly ServerRegistration _registration;
     private readonly IServiceProvider _services;
     private IDisposable? _ownedHandler;
+    private LimitsReloader? _reloader;
     private volatile SwitchboardServerState _state;
 
     internal SwitchboardHostedServer(ServerRegistration registration, IServiceProvider services)
@@ -47,16 +50,9 @@ public sealed class SwitchboardHostedServer : IHostedService
         // The Generic Host registers its configuration; without one there is nothing to bind.
         var configuration = _services.GetService<IConfiguration>() ?? throw new InvalidOperationException("Switchboard servers need an IConfiguration in the container (the Generic Host registers one)");
         var section = configuration.GetSection(ConfigurationPath);
-        ServerOptionsBinder.ThrowOnUnknownKeys(section, "Service");
-        var options = new ServerOptions
-        {
-            ServiceName = Name,
-            MeterFactory = _services.GetService<IMeterFactory>(),
-        };
+        var options = ReadOptions(section);
         var serviceOptions = new ServiceOptions();
-        ServerOptionsBinder.Bind(section, options);
         ServerOptionsBinder.Bind(section, serviceOptions);
-        _registration.Configure?.Invoke(options);
         if (options.Listen.Count == 0 && options.InheritedListeners.Count == 0)
         {
             throw new SwitchboardConfigurationException($"{ConfigurationPath}:Listen", "is empty: give at least one endpoint, e.g. tcp://127.0.0.1:7007");
@@ -64,17 +60,35 @@ public sealed class SwitchboardHostedServer : IHostedService
 
         ServerOptionsBinder.Validate(section, options, serviceOptions);
         var (stream, datagram) = CreateHandlers(section, serviceOptions);
-        var server = new Server(options, stream, datagram, _services.GetService<ILoggerFactory>());
+        var loggers = _services.GetService<ILoggerFactory>();
+        var server = new Server(options, stream, datagram, loggers);
         server.Start();
         Server = server;
         _state = SwitchboardServerState.Listening;
+        _reloader = new LimitsReloader(section, configuration, server, ReadOptions, (loggers ?? NullLoggerFactory.Instance).CreateLogger("Switchboard.Hosting"));
         return Task.CompletedTask;
+    }
+
+    /// <summary>The server's options as the section and then the code give them; at start and at each reload.</summary>
+    private ServerOptions ReadOptions(IConfigurationSection section)
+    {
+        ServerOptionsBinder.ThrowOnUnknownKeys(section, "Service");
+        var options = new ServerOptions
+        {
+            ServiceName = Name,
+            MeterFactory = _services.GetService<IMeterFactory>(),
+        };
+        ServerOptionsBinder.Bind(section, options);
+        _registration.Configure?.Invoke(options);
+        return options;
     }
 
     /// <inheritdoc/>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _state = SwitchboardServerState.Stopped;
+        _reloader?.Dispose();
+        _reloader = null;
         if (Server is { } server)
         {
             // The host's token ends the drain: connections still open when it fires are aborted.
@@ -83,6 +97,13 @@ public sealed class SwitchboardHostedServer : IHostedService
 
         _ownedHandler?.Dispose();
         _ownedHandler = null;
+    }
+
+    /// <summary>Stops watching the configuration (the container calls it; <see cref="StopAsync"/> does too).</summary>
+    public void Dispose()
+    {
+        _reloader?.Dispose();
+        _reloader = null;
     }
 
     private (IStreamHandler? Stream, IDatagramHandler? Datagram) CreateHandlers(IConfiguration section, ServiceOptions serviceOptions)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Switchboard.Endpoints;
 using Switchboard.Handlers;
+using Switchboard.Options;
 using Switchboard.Security;
 using Switchboard.Security.Internal;
 using Switchboard.Serving.Internal;
@@ -29,6 +30,7 @@ public sealed class Server : IAsyncDisposable
     private DatagramReplyGuard? _guard;
     private Timer? _heartbeat;
     private Task? _stopping;
+    private ConnectionBudget _budget;
 
     // Completed when a caller's stop token fires: the drain ends there, whatever time it had left.
     private readonly TaskCompletionSource _drainCut = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -64,6 +66,50 @@ public sealed class Server : IAsyncDisposable
     /// under the open-file limit (see <see cref="ServerOptions.DescriptorReserve"/>). Known once started.
     /// </summary>
     public int EffectiveMaxConnections => _core?.MaxConnections ?? _options.MaxConnections;
+
+    /// <summary>
+    /// The limits in force: those of <see cref="ServerOptions"/> until <see cref="UpdateLimits"/> changes them.
+    /// </summary>
+    public ServerLimits Limits => _core?.Limits ?? ServerLimits.From(_options);
+
+    /// <summary>
+    /// Changes the limits of the running server, all at once, from the next decision each governs: new connections
+    /// meet the new connection limits, the heartbeat the new idle timeout, the next stop the new drain time, the next
+    /// datagram the new reply rate. No live connection is closed for it: below the live count, a lower
+    /// <see cref="ServerLimits.MaxConnections"/> refuses newcomers until enough have ended (and evicts no one).
+    /// Safe from any thread. The options the server was made with are left as they were.
+    /// </summary>
+    /// <exception cref="OptionOutOfRangeException">A value is out of its range (named as the option); nothing changed.</exception>
+    /// <exception cref="InvalidOperationException">The server has not been started: set <see cref="ServerOptions"/> instead.</exception>
+    public void UpdateLimits(ServerLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        limits.Validate();
+        lock (_stateLock)
+        {
+            var core = _core ?? throw new InvalidOperationException("the server has not been started: set its ServerOptions");
+            var old = core.Limits;
+            if (old == limits)
+            {
+                return;
+            }
+
+            // Fitted to the open-file limit as at start (against what was open then, not the live connections).
+            var budget = ConnectionBudget.Compute(limits.MaxConnections, _options.DescriptorReserve, _budget.Limit, _budget.OpenAtStart);
+            if (budget.Lowered && budget.Effective != core.MaxConnections)
+            {
+                ServerLog.DescriptorLimitTooLow(_logger, budget.Requested, budget.Limit ?? 0, budget.OpenAtStart, budget.Reserve, budget.Effective);
+            }
+
+            core.UpdateLimits(limits, budget.Effective);
+            if (_listeners.Any(l => !l.Kind.IsStream()))
+            {
+                _guard!.UpdateRate(limits.DatagramReplyRate, limits.DatagramReplyBurst);
+            }
+
+            ServerLog.LimitsUpdated(_logger, _options.ServiceName, LimitChanges.Describe(old, limits));
+        }
+    }
 
     /// <summary>The certificate new TLS connections get; null before start or without a tls:// endpoint.</summary>
     public System.Security.Cryptography.X509Certificates.X509Certificate2? TlsCertificate => _core?.Tls?.Certificate;
@@ -115,7 +161,7 @@ public sealed class Server : IAsyncDisposable
             }
 
             BindAll();
-            var budget = ConnectionBudget.Compute(_options.MaxConnections, _options.DescriptorReserve, DescriptorLimit.Soft(), DescriptorLimit.OpenNow());
+            var budget = _budget = ConnectionBudget.Compute(_options.MaxConnections, _options.DescriptorReserve, DescriptorLimit.Soft(), DescriptorLimit.OpenNow());
             if (budget.Lowered)
             {
                 ServerLog.DescriptorLimitTooLow(_logger, budget.Requested, budget.Limit ?? 0, budget.OpenAtStart, budget.Reserve, budget.Effective);
@@ -306,15 +352,16 @@ public sealed class Server : IAsyncDisposable
     {
         var core = _core!;
         var model = _model!;
+        var drainTimeout = core.Limits.DrainTimeout;
         core.BeginStopping();
         model.StopAccepting(_listeners);
         if (core.ActiveConnections > 0)
         {
-            ServerLog.Draining(_logger, core.ActiveConnections, _options.DrainTimeout.TotalSeconds);
+            ServerLog.Draining(_logger, core.ActiveConnections, drainTimeout.TotalSeconds);
         }
 
         using var drainTimer = new CancellationTokenSource();
-        await Task.WhenAny(core.Drained, Task.Delay(_options.DrainTimeout, drainTimer.Token), _drainCut.Task).ConfigureAwait(false);
+        await Task.WhenAny(core.Drained, Task.Delay(drainTimeout, drainTimer.Token), _drainCut.Task).ConfigureAwait(false);
         await drainTimer.CancelAsync().ConfigureAwait(false); // a 10-minute drain cut short leaves no timer behind
         if (!core.Drained.IsCompleted)
         {

@@ -142,16 +142,10 @@ public sealed class ServerOptions
     /// </summary>
     public void Validate()
     {
-        Count(MaxConnections, 1, nameof(MaxConnections));
+        ServerLimits.From(this).Validate(); // the limits that may change while running: one set of rules for both
         Count(AsyncLoops, 0, nameof(AsyncLoops), MostAsyncLoops);
         _ = Switchboard.Transport.Internal.ReadinessBackends.Resolve(LoopBackend); // an unknown or unavailable backend: one clear line
-        Count(MaxConnectionsPerAddress, 0, nameof(MaxConnectionsPerAddress));
         Count(DescriptorReserve, 0, nameof(DescriptorReserve));
-        Duration(EvictionGrace, nameof(EvictionGrace));
-        Duration(IdleTimeout, nameof(IdleTimeout));
-        Duration(DrainTimeout, nameof(DrainTimeout));
-        Count(DatagramReplyRate, 0, nameof(DatagramReplyRate));
-        Count(DatagramReplyBurst, 1, nameof(DatagramReplyBurst));
         Count(Transport.Backlog, 1, "Transport.Backlog");
         Count(Transport.DatagramBatchSize, 1, "Transport.DatagramBatchSize", TransportOptions.MostDatagramBatchSize);
         if (Transport.SendBufferSize is { } send)
@@ -180,7 +174,4 @@ public sealed class ServerOptions
 
     private static void Count(int value, int min, string name, int max = OptionLimits.LargestCount) =>
         OptionOutOfRangeException.ThrowIfOutOfRange(value, min, max, name);
-
-    private static void Duration(TimeSpan value, string name) =>
-        OptionOutOfRangeException.ThrowIfOutOfRange(value, TimeSpan.Zero, OptionLimits.LongestDuration, name);
 }

@@ -1,6 +1,9 @@
 namespace Switchboard.Transport;
 
-/// <summary>Why a connection ended. The first reason recorded wins; logs and metrics (<c>error.type</c>) carry it.</summary>
+/// <summary>
+/// Why a connection ended. The first reason recorded wins; logs and metrics (<c>switchboard.close.reason</c>, and
+/// <c>error.type</c> for the reasons that are errors, <see cref="CloseReasonNames.IsError"/>) carry it.
+/// </summary>
 public enum CloseReason
 {
     /// <summary>The handler finished and the server closed the connection (daytime, time).</summary>
@@ -46,10 +49,13 @@ public enum CloseReason
     TlsHandshake,
 }
 
-/// <summary>Names for <see cref="CloseReason"/> in logs and metrics.</summary>
+/// <summary>Names for <see cref="CloseReason"/> in logs and metrics, and which reasons are errors.</summary>
 public static class CloseReasonNames
 {
-    /// <summary>The snake_case name used as the <c>error.type</c> metric attribute and in logs.</summary>
+    /// <summary>
+    /// The snake_case name used in logs and as the <c>switchboard.close.reason</c> attribute (every close) and the
+    /// <c>error.type</c> attribute (error closes only) of the metrics and the connection activity.
+    /// </summary>
     public static string ToName(this CloseReason reason) => reason switch
     {
         CloseReason.Completed => "completed",
@@ -64,4 +70,15 @@ public static class CloseReasonNames
         CloseReason.TlsHandshake => "tls_handshake",
         _ => "error",
     };
+
+    /// <summary>
+    /// Whether a close is an error in OpenTelemetry's sense, so it carries <c>error.type</c>: the peer reset or
+    /// stopped answering, a timeout (idle, frame, TLS handshake), a limit, an eviction, a handler fault. False for
+    /// the ends of a normal life: <see cref="CloseReason.Completed"/> (the handler finished),
+    /// <see cref="CloseReason.PeerClosed"/> (the peer said goodbye) and <see cref="CloseReason.Drain"/> (the server
+    /// was stopped on purpose and closed what was still open: a chat member idling when the operator restarts is not
+    /// a failure of either side).
+    /// </summary>
+    public static bool IsError(this CloseReason reason) =>
+        reason is not (CloseReason.Completed or CloseReason.PeerClosed or CloseReason.Drain);
 }

@@ -52,8 +52,8 @@ public sealed class ServerMetricsTests : IDisposable
         Assert.True(await Eventually.TrueAsync(() => closed.Sum() == 2 && active.Sum() == 0), $"closed {closed.Sum()}, active {active.Sum()}");
         Assert.Equal(2, accepted.Sum());
         Assert.All(accepted.GetMeasurementSnapshot(), m => Assert.Equal("echo", m.Tags["switchboard.service"]));
-        Assert.Equal(1, closed.Sum("error.type", "peer_closed"));
-        Assert.Equal(1, closed.Sum("error.type", "peer_reset"));
+        Assert.Equal(1, closed.Sum("switchboard.close.reason", "peer_closed"));
+        Assert.Equal(1, closed.Sum("switchboard.close.reason", "peer_reset"));
         Assert.Equal(1010, bytes.Sum("network.io.direction", "receive"));
         Assert.Equal(1010, bytes.Sum("network.io.direction", "transmit"));
     }

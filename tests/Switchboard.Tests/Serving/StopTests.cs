@@ -36,7 +36,7 @@ public sealed class StopTests : IDisposable
         var watch = Stopwatch.StartNew();
         await server.StopAsync(TestContext.Current.CancellationToken);
         Assert.InRange(watch.Elapsed, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(8));
-        Assert.Equal("drain", Assert.Single(closed.GetMeasurementSnapshot()).Tags["error.type"]);
+        Assert.Equal("drain", Assert.Single(closed.GetMeasurementSnapshot()).Tags["switchboard.close.reason"]);
         Assert.Equal(0, server.ActiveConnections);
     }
 
@@ -64,7 +64,7 @@ public sealed class StopTests : IDisposable
         Assert.Empty(await client.ReadToEndAsync());
 
         await stopping.WaitAsync(TestTimeouts.Io, TestContext.Current.CancellationToken);
-        Assert.Equal("peer_closed", Assert.Single(closed.GetMeasurementSnapshot()).Tags["error.type"]);
+        Assert.Equal("peer_closed", Assert.Single(closed.GetMeasurementSnapshot()).Tags["switchboard.close.reason"]);
     }
 
     [Theory(Timeout = TestTimeouts.Exchange)]
@@ -87,7 +87,7 @@ public sealed class StopTests : IDisposable
         cut.Cancel();
 
         await stopping.WaitAsync(TestTimeouts.Io, TestContext.Current.CancellationToken);
-        Assert.Equal("drain", Assert.Single(closed.GetMeasurementSnapshot()).Tags["error.type"]);
+        Assert.Equal("drain", Assert.Single(closed.GetMeasurementSnapshot()).Tags["switchboard.close.reason"]);
         Assert.Equal(0, server.ActiveConnections);
     }
 

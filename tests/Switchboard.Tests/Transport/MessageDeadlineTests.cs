@@ -33,7 +33,7 @@ public sealed class MessageDeadlineTests : IDisposable
         Assert.Equal("deadline\n", reply);
         Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(0.9), $"called after {watch.Elapsed}: the deadline was not moved");
         Assert.True(await Eventually.TrueAsync(() => closed.GetMeasurementSnapshot().Count == 1));
-        Assert.Equal("completed", closed.GetMeasurementSnapshot()[0].Tags["error.type"]);
+        Assert.Equal("completed", closed.GetMeasurementSnapshot()[0].Tags["switchboard.close.reason"]);
     }
 
     private sealed class DeadlineHandler : IStreamHandler

@@ -22,17 +22,36 @@ internal sealed class DatagramReplyGuard
     private static readonly int[] WellKnownPorts = [7, 9, 13, 19, 37];
 
     private readonly HashSet<int> _refusedPorts;
-    private readonly SourceRateTable? _table;
     private readonly bool _limitLocal;
+    private readonly int _sources;
+    private volatile SourceRateTable? _table;
+    private (int Rate, int Burst) _rate;
 
     public DatagramReplyGuard(IEnumerable<int> ownPorts, int repliesPerSecond, int burst, bool limitLocal = false, int sources = SourceRateTable.DefaultCapacity)
     {
         _refusedPorts = [0, .. WellKnownPorts, .. ownPorts];
         _limitLocal = limitLocal;
+        _sources = sources;
+        _rate = (repliesPerSecond, burst);
         if (repliesPerSecond > 0)
         {
             _table = new SourceRateTable(sources, repliesPerSecond, burst);
         }
+    }
+
+    /// <summary>
+    /// A new rate and burst for replies from now on (0 turns the limit off and frees the table). A change starts
+    /// every bucket afresh, full: the table's entries are built for one rate. The same values change nothing.
+    /// </summary>
+    public void UpdateRate(int repliesPerSecond, int burst)
+    {
+        if (_rate == (repliesPerSecond, burst))
+        {
+            return;
+        }
+
+        _rate = (repliesPerSecond, burst);
+        _table = repliesPerSecond > 0 ? new SourceRateTable(_sources, repliesPerSecond, burst) : null;
     }
 
     /// <summary>The per-source buckets; null when the rate limit is off.</summary>
@@ -59,12 +78,13 @@ internal sealed class DatagramReplyGuard
             }
         }
 
-        if (_table is null || (isLocal && !_limitLocal))
+        var table = _table; // read once: an update may swap it meanwhile
+        if (table is null || (isLocal && !_limitLocal))
         {
             return null;
         }
 
-        return _table.TryTake(source, Stopwatch.GetTimestamp()) switch
+        return table.TryTake(source, Stopwatch.GetTimestamp()) switch
         {
             SourceRateTable.Admission.Allowed => null,
             SourceRateTable.Admission.OverRate => RateLimited,

@@ -20,21 +20,22 @@ internal sealed partial class ServerCore
             Reject(accepted);
             if (_throttle.ShouldLog("max-connections-per-ip"))
             {
-                ServerLog.ConnectionRejectedPerAddress(_logger, Endpoints.EndpointText.Format(remote), listener.Endpoint.ToString(), _options.MaxConnectionsPerAddress);
+                ServerLog.ConnectionRejectedPerAddress(_logger, Endpoints.EndpointText.Format(remote), listener.Endpoint.ToString(), _limits.MaxConnectionsPerAddress);
             }
 
             return null;
         }
 
         var active = Interlocked.Increment(ref _active);
-        if (active > _maxConnections && !TryEvictFor(active))
+        var maxConnections = _maxConnections;
+        if (active > maxConnections && !TryEvictFor(active, maxConnections))
         {
             Interlocked.Decrement(ref _active);
             UncountAddress(address);
             Reject(accepted);
             if (_throttle.ShouldLog("max-connections"))
             {
-                ServerLog.ConnectionRejected(_logger, Endpoints.EndpointText.Format(remote), listener.Endpoint.ToString(), _maxConnections);
+                ServerLog.ConnectionRejected(_logger, Endpoints.EndpointText.Format(remote), listener.Endpoint.ToString(), maxConnections);
             }
 
             return null;
@@ -80,12 +81,14 @@ internal sealed partial class ServerCore
     /// <see cref="ServerOptions.EvictionGrace"/>, so the newcomer can have its slot. A slowloris attacker's
     /// connections are all mid-line, so each newcomer replaces the oldest of them, while a client between lines is
     /// never a candidate. The victim's slot is freed when its handler has ended, so the count may run over the limit
-    /// meanwhile, by at most <see cref="EvictionHeadroom"/>.
+    /// meanwhile, by at most <see cref="EvictionHeadroom"/>. No one is evicted while more connections are live than the
+    /// limit allows (it was lowered while running: newcomers wait, and none is closed to make room for them), bar
+    /// the victims still closing.
     /// </summary>
-    private bool TryEvictFor(int active)
+    private bool TryEvictFor(int active, int maxConnections)
     {
-        var grace = (long)_options.EvictionGrace.TotalMilliseconds;
-        if (grace <= 0 || active > _maxConnections + EvictionHeadroom)
+        var grace = (long)_limits.EvictionGrace.TotalMilliseconds;
+        if (grace <= 0 || active > maxConnections + EvictionHeadroom || active - 1 - Volatile.Read(ref _evictionsClosing) > maxConnections)
         {
             return false;
         }
@@ -117,6 +120,7 @@ internal sealed partial class ServerCore
                     ServerLog.ConnectionEvicted(_logger, victim.Id, victim.RemoteText, Math.Round((now - oldest) / 1000.0, 1));
                 }
 
+                Interlocked.Increment(ref _evictionsClosing); // until its Finish: its slot is as good as free
                 victim.Abort(CloseReason.Evicted);
                 return true;
             }
@@ -125,15 +129,15 @@ internal sealed partial class ServerCore
         return false;
     }
 
+    /// <summary>
+    /// Counts a connection from <paramref name="address"/>, or refuses it over the per-address limit. Counted even
+    /// with no limit (one dictionary update per connection, not per message), so a limit set while running counts
+    /// the connections already live.
+    /// </summary>
     private bool TryCountAddress(IPAddress address)
     {
-        var limit = _options.MaxConnectionsPerAddress;
-        if (limit <= 0)
-        {
-            return true;
-        }
-
-        if (_perAddress.AddOrUpdate(address, 1, static (_, count) => count + 1) <= limit)
+        var limit = _limits.MaxConnectionsPerAddress;
+        if (_perAddress.AddOrUpdate(address, 1, static (_, count) => count + 1) <= limit || limit <= 0)
         {
             return true;
         }
@@ -144,7 +148,7 @@ internal sealed partial class ServerCore
 
     private void UncountAddress(IPAddress? address)
     {
-        if (address is null || _options.MaxConnectionsPerAddress <= 0)
+        if (address is null)
         {
             return;
         }

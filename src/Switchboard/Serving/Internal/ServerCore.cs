@@ -25,7 +25,8 @@ internal sealed partial class ServerCore : IDisposable
     private readonly IDatagramHandler? _datagramHandler;
     private readonly ILogger _logger;
     private readonly LogThrottle _throttle;
-    private readonly int _maxConnections;
+    private volatile ServerLimits _limits;
+    private volatile int _maxConnections;
     private readonly ConcurrentDictionary<long, Connection> _live = new();
     private readonly ConcurrentDictionary<IPAddress, int> _perAddress = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -33,10 +34,12 @@ internal sealed partial class ServerCore : IDisposable
     private long _nextId;
     private int _active;
     private long _rejected;
+    private int _evictionsClosing;
 
     public ServerCore(ServerOptions options, int maxConnections, IStreamHandler? streamHandler, IDatagramHandler? datagramHandler, ILogger logger, DatagramReplyGuard guard)
     {
         _options = options;
+        _limits = ServerLimits.From(options);
         _maxConnections = maxConnections;
         _throttle = new LogThrottle(TimeSpan.FromSeconds(5), ReportSuppressed);
         _streamHandler = streamHandler;
@@ -58,8 +61,22 @@ internal sealed partial class ServerCore : IDisposable
 
     public IEnumerable<Connection> LiveConnections => _live.Values;
 
-    /// <summary>Connections served at once: <see cref="ServerOptions.MaxConnections"/>, lowered to fit the open-file limit.</summary>
+    /// <summary>Connections served at once: <see cref="ServerLimits.MaxConnections"/>, lowered to fit the open-file limit.</summary>
     public int MaxConnections => _maxConnections;
+
+    /// <summary>The limits in force; swapped whole by <see cref="UpdateLimits"/>, read once per decision.</summary>
+    public ServerLimits Limits => _limits;
+
+    /// <summary>
+    /// Takes new limits (validated by the caller) from the next decision on. <paramref name="maxConnections"/> is
+    /// <see cref="ServerLimits.MaxConnections"/> fitted to the open-file limit. Nothing live is closed for it: a lower
+    /// connection limit refuses newcomers (and evicts none) while the count is above it.
+    /// </summary>
+    public void UpdateLimits(ServerLimits limits, int maxConnections)
+    {
+        _limits = limits;
+        _maxConnections = maxConnections;
+    }
 
     /// <summary>Completes when the server is stopping and no connection is left.</summary>
     public Task Drained => _drained.Task;
@@ -138,6 +155,7 @@ internal sealed partial class ServerCore : IDisposable
     public async Task RunConnectionAsync(Connection connection)
     {
         ServerLog.ConnectionAccepted(_logger, connection.Id, connection.RemoteText, connection.LocalEndpoint.ToString());
+        var activity = ConnectionActivity.Start(connection, _options.ServiceName);
         string? overLimit = null;
         try
         {
@@ -183,6 +201,7 @@ internal sealed partial class ServerCore : IDisposable
         finally
         {
             Finish(connection, overLimit);
+            ConnectionActivity.Stop(activity, connection, connection.Reason ?? CloseReason.Completed);
         }
     }
 
@@ -254,11 +273,12 @@ internal sealed partial class ServerCore : IDisposable
     public void Sweep()
     {
         var now = Environment.TickCount64;
-        var idleLimit = (long)_options.IdleTimeout.TotalMilliseconds;
+        var idleTimeout = _limits.IdleTimeout;
+        var idleLimit = (long)idleTimeout.TotalMilliseconds;
         foreach (var connection in _live.Values)
         {
             var idle = now - connection.LastActivityTicks;
-            if (idleLimit > 0 && idle >= idleLimit && !connection.TryHandleIdle(_options.IdleTimeout) && connection.TrySetReason(CloseReason.Idle))
+            if (idleLimit > 0 && idle >= idleLimit && !connection.TryHandleIdle(idleTimeout) && connection.TrySetReason(CloseReason.Idle))
             {
                 if (_throttle.ShouldLog("idle"))
                 {
@@ -373,6 +393,11 @@ internal sealed partial class ServerCore : IDisposable
         if (removed)
         {
             UncountAddress(AddressOf(connection.RemoteEndPoint));
+        }
+
+        if (reason == CloseReason.Evicted)
+        {
+            Interlocked.Decrement(ref _evictionsClosing);
         }
 
         var lastOfTheDrain = removed && TakeBackSlot();

@@ -81,4 +81,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(19, LogLevel.Warning, "connection from {Peer} on {Endpoint} rejected: {Limit} connections from one address is the limit (MaxConnectionsPerAddress)")]
     public static partial void ConnectionRejectedPerAddress(ILogger logger, string peer, string endpoint, int limit);
+
+    [LoggerMessage(44, LogLevel.Information, "{Service}: limits updated: {Changes}")]
+    public static partial void LimitsUpdated(ILogger logger, string service, string changes);
 }

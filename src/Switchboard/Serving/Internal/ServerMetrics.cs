@@ -12,6 +12,9 @@ internal sealed class ServerMetrics : ITrafficSink, IDisposable
 {
     public const string MeterName = "Switchboard";
 
+    /// <summary>Every close's reason, errors or not (<see cref="CloseReasonNames.ToName"/>).</summary>
+    public const string CloseReasonAttribute = "switchboard.close.reason";
+
     private readonly UpDownCounter<long> _active;
     private readonly Counter<long> _accepted;
     private readonly Counter<long> _closed;
@@ -30,7 +33,7 @@ internal sealed class ServerMetrics : ITrafficSink, IDisposable
         _service = new("switchboard.service", service);
         _active = Meter.CreateUpDownCounter<long>("switchboard.active_connections", "{connection}", "Connections being served now.");
         _accepted = Meter.CreateCounter<long>("switchboard.connections.accepted", "{connection}", "Connections accepted and admitted.");
-        _closed = Meter.CreateCounter<long>("switchboard.connections.closed", "{connection}", "Connections closed, by reason (error.type).");
+        _closed = Meter.CreateCounter<long>("switchboard.connections.closed", "{connection}", "Connections closed, by reason (switchboard.close.reason; error.type too when the close is an error).");
         _rejected = Meter.CreateCounter<long>("switchboard.connections.rejected", "{connection}", "Connections closed at accept because a limit was reached.");
         _bytes = Meter.CreateCounter<long>("switchboard.connection.io", "By", "Bytes moved on stream connections (network.io.direction).");
         _datagrams = Meter.CreateCounter<long>("switchboard.datagrams", "{datagram}", "Datagrams received and sent (network.io.direction).");
@@ -48,7 +51,16 @@ internal sealed class ServerMetrics : ITrafficSink, IDisposable
     public void ConnectionClosed(CloseReason reason)
     {
         _active.Add(-1, _service);
-        _closed.Add(1, _service, new("error.type", reason.ToName()));
+        var name = reason.ToName();
+        if (reason.IsError())
+        {
+            _closed.Add(1, _service, new(CloseReasonAttribute, name), new("error.type", name));
+        }
+        else
+        {
+            // OpenTelemetry reserves error.type for failed operations: a normal close must not carry it at all.
+            _closed.Add(1, _service, new(CloseReasonAttribute, name));
+        }
     }
 
     public void ConnectionRejected() => _rejected.Add(1, _service, new("reason", "max_connections"));
