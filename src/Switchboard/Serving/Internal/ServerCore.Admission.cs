@@ -17,6 +17,7 @@ internal sealed partial class ServerCore
         var address = AddressOf(remote);
         if (address is not null && !TryCountAddress(address))
         {
+            ReturnAcceptPermit(); // the slot this accept waited for was never taken
             Reject(accepted);
             if (_throttle.ShouldLog("max-connections-per-ip"))
             {
@@ -30,6 +31,7 @@ internal sealed partial class ServerCore
         if (active > _maxConnections && !TryEvictFor(active))
         {
             Interlocked.Decrement(ref _active);
+            ReturnAcceptPermit();
             UncountAddress(address);
             Reject(accepted);
             if (_throttle.ShouldLog("max-connections"))
