@@ -49,7 +49,7 @@ public sealed class ExecService : IStreamHandler, IDisposable
         _program = new ExecProgram(image, options.Program, options, logger);
     }
 
-    /// <summary>The program's path as found at construction.</summary>
+    /// <summary>Relay or direct, as the options said.</summary>
     public ExecMode Mode => _program.Options.Mode;
 
     /// <summary>The children this process has spawned and not yet reaped (every <see cref="ExecService"/>'s).</summary>

@@ -186,7 +186,7 @@ public sealed class ExecRelayTests
             // Closed with reason "error" (a reset): nothing was started to answer it.
             var read = ExecTestPeer.ReadToEndAsync(second);
             var ended = await Record.ExceptionAsync(() => read.WaitAsync(TestTimeouts.Io, TestContext.Current.CancellationToken));
-            Assert.True(ended is null ? read.Result.Length == 0 : ended is SocketException { SocketErrorCode: SocketError.ConnectionReset }, ended?.ToString());
+            Assert.True(ended is null ? (await read).Length == 0 : ended is SocketException { SocketErrorCode: SocketError.ConnectionReset }, ended?.ToString());
         }
 
         Assert.True(await Eventually.TrueAsync(() => logs.Lines.Any(l => l.Contains("cannot start " + script + ": posix_spawn: No such file", StringComparison.Ordinal))));
