@@ -46,7 +46,7 @@ internal static class CommandFailure
         // Usage: the command line (or the input it was given) cannot work.
         OptionOutOfRangeException option => (ExitCodes.UsageError, InFlags(option)),
         Switchboard.Hosting.SwitchboardConfigurationException => (ExitCodes.UsageError, e.Message), // names the --config key
-        UsageException or EndpointFormatException or InvalidDataException or ArgumentException => (ExitCodes.UsageError, e.Message),
+        UsageException or EndpointFormatException or InvalidDataException or ArgumentException or Exec.ExecProgramException or PlatformNotSupportedException => (ExitCodes.UsageError, e.Message),
 
         // Network: the command line was fine, the network or the system said no.
         ListenerBindException or ServerStartException or Security.TlsCertificateException or ClientConnectException or LookupFailedException

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Switchboard.Cli.Hosting;
 using Switchboard.Cli.Parsing;
 using Switchboard.Endpoints;
+using Switchboard.Exec;
 using Switchboard.Options;
 using Switchboard.Services;
 using Switchboard.Serving;
@@ -18,6 +19,9 @@ internal static class ServeCommand
 {
     private static readonly string[] Models = ["async", "sequential", "threads", "select"];
 
+    /// <summary>The service that is not in the catalogue: it needs a program, and has no port of its own.</summary>
+    private const string ExecName = "exec";
+
     private const string Transport = nameof(ServerOptions.Transport) + ".";
 
     // The defaults --help shows and the flags start from: the library's own.
@@ -28,9 +32,10 @@ internal static class ServeCommand
     {
         var service = new Argument<string>("service")
         {
-            Description = "The service: " + string.Join(", ", ServiceCatalog.Names.Select(DescribeService)),
+            Description = "The service: " + string.Join(", ", ServiceCatalog.Names.Select(DescribeService))
+                + ", or exec: a program per connection, its stdin what the peer sends, its stdout what the peer reads (serve exec --listen URI -- PROGRAM [ARGS...], or --sh-exec \"COMMAND\")",
         };
-        service.AcceptOnlyFromAmong([.. ServiceCatalog.Names]);
+        service.AcceptOnlyFromAmong([.. ServiceCatalog.Names, ExecName]);
 
         var listenFlag = OptionFlags.For(nameof(ServerOptions.Listen));
         var listen = new Option<string[]>(listenFlag.Name, listenFlag.Aliases)
@@ -47,7 +52,7 @@ internal static class ServeCommand
             Server.Model.ToString().ToLowerInvariant());
         model.AcceptOnlyFromAmong(Models);
         var asyncLoops = OptionFlags.Create<int>(nameof(ServerOptions.AsyncLoops), $"Event-loop threads of the async model on Linux (0 = half the cores, at least 1; at most {ServerOptions.MostAsyncLoops})", Server.AsyncLoops);
-        var maxConnections = OptionFlags.Create<int>(nameof(ServerOptions.MaxConnections), Invariant($"Most connections served at once, lowered (with a warning) to fit under the open-file limit less a reserve of {Server.DescriptorReserve} or a tenth; when full, a newcomer replaces the connection whose line has been unfinished longest (over {DurationParser.Format(Server.EvictionGrace)}), else it is closed at accept"), Server.MaxConnections);
+        var maxConnections = OptionFlags.Create<int>(nameof(ServerOptions.MaxConnections), Invariant($"Most connections served at once, lowered (with a warning) to fit under the open-file limit less a reserve of {Server.DescriptorReserve} or a tenth; when full, a newcomer replaces the connection whose line has been unfinished longest (over {DurationParser.Format(Server.EvictionGrace)}), else it is closed at accept (exec: the limit on programs running; newcomers wait in the backlog instead)"), Server.MaxConnections);
         var maxPerAddress = OptionFlags.Create<int>(nameof(ServerOptions.MaxConnectionsPerAddress), "Most connections served at once from one IP address; more are closed at accept (0 = no limit)", Server.MaxConnectionsPerAddress);
         var idleTimeout = OptionFlags.Create(nameof(ServerOptions.IdleTimeout), "Close a connection idle this long (ms, s, m, h; 0 = off). Chat: a quiet member is probed instead, never cut for silence", Server.IdleTimeout);
         var drain = OptionFlags.Create(nameof(ServerOptions.DrainTimeout), "On SIGTERM or Ctrl-C, let live connections finish this long, then abort them", Server.DrainTimeout);
@@ -70,6 +75,7 @@ internal static class ServeCommand
         var backplane = new BackplaneServeOptions();
         var tls = new TlsServeOptions();
         var config = new ServeConfiguration();
+        var exec = new ExecServeOptions();
 
         var command = new Command("serve", "Serve a classic service or the telnet chat over TCP, TLS, UDP and Unix sockets. Prints 'listening on URI' per listener on stdout; logs go to stderr. "
             + Invariant($"Durations are at most {Math.Floor(OptionLimits.LongestDuration.TotalHours)}h, counts at most {OptionLimits.LargestCount}, byte sizes at most {OptionLimits.LargestBytes / (1024 * 1024 * 1024)} GiB."))
@@ -77,15 +83,25 @@ internal static class ServeCommand
             service, listen, model, asyncLoops, maxConnections, maxPerAddress, idleTimeout, drain, maxLine, lineFlush, lineTimeout, noDelay, keepAlive,
             reuseAddress, sendBuffer, receiveBuffer, backlog, unixMode, replyRate, replyBurst, replyLimitLoopback, logLevel, logFormat,
         };
-        foreach (var option in chat.All.Concat(backplane.All).Concat(tls.All).Concat(config.All))
+        foreach (var option in chat.All.Concat(backplane.All).Concat(tls.All).Concat(config.All).Concat(exec.All))
         {
             command.Options.Add(option);
         }
+
+        command.Arguments.Add(exec.Program);
 
         command.SetAction(async (parse, cancellationToken) =>
         {
             // The file and the environment first (an error there names its key), then the flags given, which win: the
             // options types check the values (Validate), and CommandFailure names the flag.
+            var name = parse.GetValue(service)!.ToLowerInvariant();
+            var isExec = name == ExecName;
+            if (!isExec && exec.IsGiven(parse))
+            {
+                throw new UsageException($"serve {name}: only exec takes a program (serve exec --listen URI -- PROGRAM)");
+            }
+
+            var execOptions = isExec ? exec.Read(parse, "serve exec") : null;
             var (configured, configuredServices, configuredListen) = config.Read(parse);
             var serviceOptions = new ServiceOptions
             {
@@ -125,9 +141,13 @@ internal static class ServeCommand
                     UnixSocketMode = parse.GetValue(unixMode) is { } mode ? FileMode(mode) : configured.Transport.UnixSocketMode,
                 },
             };
-            var definition = ServiceCatalog.Create(parse.GetValue(service)!, serviceOptions, chatOptions)!;
-            options.ServiceName = definition.Name;
-            if (definition.Name == "chat")
+            var definition = isExec ? null : ServiceCatalog.Create(name, serviceOptions, chatOptions)!;
+            options.ServiceName = definition?.Name ?? ExecName;
+
+            // A process per connection is dear to start: at the limit, newcomers wait rather than being started only
+            // to be closed (inetd's and systemd's behaviour for such services).
+            options.PauseAcceptingAtLimit = isExec;
+            if (definition?.Name == "chat")
             {
                 ChatServeOptions.AdjustServer(parse, chatOptions, options, maxConnections);
             }
@@ -144,11 +164,22 @@ internal static class ServeCommand
                 options.InheritedListeners.Add(inherited);
             }
 
+            if (isExec && given.Length == 0 && !configuredListen && options.InheritedListeners.Count == 0)
+            {
+                throw new UsageException("serve exec: give --listen URI (a program has no port of its own), e.g. --listen tcp://:7000");
+            }
+
             var endpoints = given.Length > 0
                 ? given.Where(t => !ActivationUri.IsActivationUri(t)).Select(EndpointUri.Parse).ToList()
                 : configuredListen ? [.. configured.Listen]
-                : [EndpointUri.Parse($"tcp://127.0.0.1:{definition.DefaultPort}"), EndpointUri.Parse($"udp://127.0.0.1:{definition.DefaultPort}")];
-            if (definition.DatagramHandler is null && given.Length == 0 && !configuredListen)
+                : isExec ? []
+                : [EndpointUri.Parse($"tcp://127.0.0.1:{definition!.DefaultPort}"), EndpointUri.Parse($"udp://127.0.0.1:{definition.DefaultPort}")];
+            if (isExec && endpoints.FirstOrDefault(e => !e.Kind.IsStream()) is { } datagram)
+            {
+                throw new UsageException($"serve exec: {datagram} is a datagram endpoint; a program per connection needs a stream (tcp, tls, unix)");
+            }
+
+            if (definition is { DatagramHandler: null } && given.Length == 0 && !configuredListen)
             {
                 endpoints.RemoveAll(e => !e.Kind.IsStream()); // a stream-only service (chat) listens on TCP alone
             }
@@ -158,23 +189,35 @@ internal static class ServeCommand
             }
 
             options.Tls = tls.Read(parse, [.. options.Listen]);
+            if (execOptions is not null)
+            {
+                ExecServeOptions.CheckMode(execOptions, options.Listen);
+            }
+
             if (parse.GetValue(config.Print))
             {
-                Console.Out.WriteLine(ServeConfiguration.Format(definition.Name, options, serviceOptions));
+                Console.Out.WriteLine(ServeConfiguration.Format(options.ServiceName, options, serviceOptions));
                 Console.Out.Flush();
                 return ExitCodes.Success;
             }
 
             var level = LogLevelParser.Parse(parse.GetValue(logLevel)!, "--log-level");
             var chatBackplane = backplaneOptions is null ? null : new ChatBackplane(backplaneOptions, chatOptions, serviceOptions);
-            return await ServeAsync(definition, options, level, LogFormatOption.Parse(parse.GetValue(logFormat)!), chatBackplane);
+            return await ServeAsync(
+                loggers => definition ?? new ServiceDefinition(ExecName, "a program per connection", 0, 0, new ExecService(execOptions!, loggers), null),
+                options,
+                level,
+                LogFormatOption.Parse(parse.GetValue(logFormat)!),
+                chatBackplane);
         });
         return command;
     }
 
-    private static async Task<int> ServeAsync(ServiceDefinition definition, ServerOptions options, LogLevel level, LogFormat format, ChatBackplane? backplane)
+    /// <summary>Serves until stopped; <paramref name="makeDefinition"/> gets the loggers (exec's service logs its children).</summary>
+    private static async Task<int> ServeAsync(Func<ILoggerFactory, ServiceDefinition> makeDefinition, ServerOptions options, LogLevel level, LogFormat format, ChatBackplane? backplane)
     {
         using var loggerFactory = ConsoleLogging.Create(level, format);
+        var definition = makeDefinition(loggerFactory); // exec: the program is checked here, before anything is bound
         using var stop = new StopSignal();
         // Disposed after the server (declared before it): members leave through the hub before it leaves Redis.
         await using var hub = backplane is null ? null : await backplane.ConnectAsync(loggerFactory, stop.Token);

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Switchboard.Chat;
 using Switchboard.Chat.Redis;
 using Switchboard.Client;
+using Switchboard.Exec;
 using Switchboard.Options;
 using Switchboard.Services;
 using Switchboard.Serving;
@@ -58,6 +59,9 @@ internal static partial class OptionFlags
         [nameof(RedisBackplaneOptions.ServerLostAfter)] = new("--server-lost-after"),
         [nameof(ClientOptions.ConnectTimeout)] = new("--timeout", "-w"),
         ["Tls.HandshakeTimeout"] = new("--tls-handshake-timeout"),
+        ["Exec." + nameof(ExecOptions.Mode)] = new("--exec-mode"),
+        ["Exec." + nameof(ExecOptions.Stderr)] = new("--stderr"),
+        ["Exec." + nameof(ExecOptions.LingerTimeout)] = new("--linger"),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>The flag of a library option, by its name in <see cref="ByOption"/>.</summary>

@@ -81,6 +81,17 @@ public sealed class ServerOptions
     public TimeSpan EvictionGrace { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
+    /// When true, the listeners stop accepting while <see cref="MaxConnections"/> connections are served, and newcomers
+    /// wait in the kernel's backlog until a slot frees, instead of being evicted or accepted and closed. Defaults to
+    /// false: for the classic services a connection is cheap and a full server should say so at once. Turn it on
+    /// where each connection is expensive to start and pointless to start only to close (a process per connection,
+    /// as inetd's <c>max</c> and systemd's <c>MaxConnections=</c> for <c>Accept=yes</c> behave). The danger is the
+    /// one the eviction answers: clients that hold their slots idle leave newcomers waiting, until the backlog
+    /// (<see cref="TransportOptions.Backlog"/>) is full and the kernel refuses them; keep <see cref="IdleTimeout"/> on.
+    /// </summary>
+    public bool PauseAcceptingAtLimit { get; set; }
+
+    /// <summary>
     /// A connection on which nothing moved either way for this long is closed. Defaults to 5 minutes (Kestrel's
     /// keep-alive timeout is about 2); <see cref="TimeSpan.Zero"/> turns it off.
     /// </summary>

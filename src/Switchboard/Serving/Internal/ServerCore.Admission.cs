@@ -17,6 +17,7 @@ internal sealed partial class ServerCore
         var address = AddressOf(remote);
         if (address is not null && !TryCountAddress(address))
         {
+            ReturnAcceptPermit(); // the slot this accept waited for was never taken
             Reject(accepted);
             if (_throttle.ShouldLog("max-connections-per-ip"))
             {
@@ -31,6 +32,7 @@ internal sealed partial class ServerCore
         if (active > maxConnections && !TryEvictFor(active, maxConnections))
         {
             Interlocked.Decrement(ref _active);
+            ReturnAcceptPermit();
             UncountAddress(address);
             Reject(accepted);
             if (_throttle.ShouldLog("max-connections"))

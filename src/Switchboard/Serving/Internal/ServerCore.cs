@@ -31,6 +31,12 @@ internal sealed partial class ServerCore : IDisposable
     private readonly ConcurrentDictionary<IPAddress, int> _perAddress = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// One permit per free slot when <see cref="ServerOptions.PauseAcceptingAtLimit"/> is on: an accept loop takes one
+    /// before it accepts, and a slot taken back returns it; null when full means closed at accept.
+    /// </summary>
+    private readonly SemaphoreSlim? _acceptPermits;
     private long _nextId;
     private int _active;
     private long _rejected;
@@ -47,6 +53,7 @@ internal sealed partial class ServerCore : IDisposable
         _logger = logger;
         Guard = guard;
         Metrics = new ServerMetrics(options.ServiceName, options.MeterFactory);
+        _acceptPermits = options.PauseAcceptingAtLimit ? new SemaphoreSlim(maxConnections) : null;
     }
 
     public ServerMetrics Metrics { get; }
@@ -130,6 +137,15 @@ internal sealed partial class ServerCore : IDisposable
             catch (SocketException)
             {
                 continue; // reset while in the backlog (ECONNABORTED): the next one is fine
+            }
+
+            // At the limit with accepts paused, this one waits here, accepted but not yet served, and the listener
+            // accepts no more: the rest wait in the kernel's backlog. Taken after the accept, not before, so that
+            // with several listeners an idle one does not hold a permit its neighbour's newcomer needs.
+            if (!await TakeAcceptPermitAsync())
+            {
+                accepted.Dispose();
+                return;
             }
 
             var connection = Admit(accepted, listener, ioFor);
@@ -303,6 +319,7 @@ internal sealed partial class ServerCore : IDisposable
 
     public void Dispose()
     {
+        _acceptPermits?.Dispose();
         _stopping.Dispose();
         Metrics.Dispose();
     }
@@ -427,7 +444,46 @@ internal sealed partial class ServerCore : IDisposable
     }
 
     /// <summary>Frees a connection slot; true when it was the last one the stop is waiting for.</summary>
-    private bool TakeBackSlot() => Interlocked.Decrement(ref _active) == 0 && Stopping.IsCancellationRequested;
+    private bool TakeBackSlot()
+    {
+        var last = Interlocked.Decrement(ref _active) == 0 && Stopping.IsCancellationRequested;
+        ReturnAcceptPermit();
+        return last;
+    }
+
+    /// <summary>
+    /// Waits for a free slot when accepts pause at the limit (<see cref="ServerOptions.PauseAcceptingAtLimit"/>);
+    /// false when the server stops meanwhile. Without the option there is nothing to wait for.
+    /// </summary>
+    private async ValueTask<bool> TakeAcceptPermitAsync()
+    {
+        if (_acceptPermits is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            await _acceptPermits.WaitAsync(Stopping);
+            return true;
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
+    private void ReturnAcceptPermit()
+    {
+        try
+        {
+            _acceptPermits?.Release();
+        }
+        catch (ObjectDisposedException)
+        {
+            // A connection ending after the stop disposed the core: nobody accepts any more.
+        }
+    }
 
     private void ApplySocketOptions(Socket socket, Listener listener)
     {

@@ -1,0 +1,105 @@
+using System.Net.Sockets;
+using Switchboard.Endpoints;
+using Switchboard.Transport;
+
+namespace Switchboard.Exec.Internal;
+
+/// <summary>
+/// One connection handed to one child as inetd does it (<see cref="ExecMode.Direct"/>): the accepted socket is its
+/// stdin and stdout, and the server only waits for it to exit. Nothing is copied, so each direction ends as the
+/// child ends it: its FIN goes out when it (and all it started) has closed the socket, its stdin reads the peer's
+/// FIN. The server keeps its own descriptor, unread, until the child is reaped, then closes it gracefully.
+/// </summary>
+internal static class DirectSession
+{
+    public static async ValueTask RunAsync(Connection connection, ExecProgram program)
+    {
+        if (connection.LocalEndpoint.Kind == TransportKind.Tls)
+        {
+            // The child would read ciphertext. The tool refuses the combination at start; a library user gets this.
+            if (program.Throttle.ShouldLog("direct mode over TLS"))
+            {
+                ExecLog.DirectRefused(program.Logger, connection.Id, connection.RemoteText);
+            }
+
+            connection.TrySetCloseReason(CloseReason.Error);
+            return;
+        }
+
+        var socket = connection.IO.Socket;
+        var fd = (int)socket.SafeHandle.DangerousGetHandle();
+        Socket? stderr = null;
+        int childErr = -1;
+        ChildProcess child;
+        try
+        {
+            // O_NONBLOCK belongs to the open file, which the child shares: the runtime set it for its own I/O, and a
+            // child's read would fail with EAGAIN ("Resource temporarily unavailable") instead of waiting.
+            var flags = ProcessCalls.Fcntl(fd, ProcessCalls.GetStatusFlags, 0);
+            if (flags >= 0 && (flags & ProcessCalls.NonBlocking) != 0)
+            {
+                ProcessCalls.Fcntl(fd, ProcessCalls.SetStatusFlags, flags & ~ProcessCalls.NonBlocking);
+            }
+
+            switch (program.Options.Stderr)
+            {
+                case ExecStderr.Log:
+                    SocketPair.Create(out stderr, out childErr);
+                    break;
+                case ExecStderr.Peer:
+                    childErr = fd;
+                    break;
+            }
+
+            var environment = ChildEnvironment.For(connection.RemoteEndPoint, socket.LocalEndPoint);
+            child = new ChildProcess(program.Image.Spawn(environment, fd, fd, childErr));
+            ChildReaper.Track(child);
+            ExecLog.Started(program.Logger, connection.Id, program.Name, child.Pid, "direct");
+        }
+        catch (Exception e) when (e is ExecSpawnException or SocketException or ObjectDisposedException)
+        {
+            stderr?.Dispose();
+            if (program.Throttle.ShouldLog("cannot start " + program.Name))
+            {
+                ExecLog.SpawnFailed(program.Logger, connection.Id, connection.RemoteText, program.Name, e.Message);
+            }
+
+            connection.TrySetCloseReason(CloseReason.Error);
+            return;
+        }
+        finally
+        {
+            if (childErr >= 0 && childErr != fd)
+            {
+                ProcessCalls.Close(childErr);
+            }
+        }
+
+        if (socket.AddressFamily is System.Net.Sockets.AddressFamily.InterNetwork or System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            // The server sees none of the child's bytes, so it asks the kernel when data last moved.
+            connection.HandleIdleTimeout(idle =>
+            {
+                if (TcpActivity.IdleFor(socket) >= idle)
+                {
+                    connection.TrySetCloseReason(CloseReason.Idle);
+                    child.TerminateThenKill(program.Options.KillGrace);
+                }
+            });
+        }
+        else
+        {
+            connection.HandleIdleTimeout(static _ => { }); // a Unix socket has no such record: never idle-closed
+        }
+
+        var stderrPump = stderr is null ? Task.CompletedTask : StderrLog.PumpAsync(stderr, program.Logger, connection.Id, child.Pid);
+        using (connection.ServerStopping.Register(static c => ((ChildProcess)c!).Terminate(), child))
+        using (connection.Aborted.Register(() => child.TerminateThenKill(program.Options.KillGrace)))
+        {
+            var exit = await child.Exited.ConfigureAwait(false);
+            await stderrPump.ConfigureAwait(false);
+            stderr?.Dispose();
+            program.LogExit(connection.Id, child, exit);
+        }
+    }
+}
