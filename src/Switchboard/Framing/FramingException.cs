@@ -29,5 +29,5 @@ public class FramingException : Exception
     /// closes with <see cref="Transport.CloseReason.Limit"/> and one warning, not as a handler failure. False for a
     /// writer's refusal of the handler's own payload.
     /// </summary>
-    internal bool FromPeer { get; set; }
+    public bool FromPeer { get; internal set; }
 }

@@ -13,10 +13,11 @@ namespace Switchboard.Transport;
 /// <c>ClientConnection</c> is, so code written against the pair runs on either end.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The token source has no timer or wait handle; Abort may race with the connection's end, so it is never disposed.")]
-public sealed class Connection : IDuplexPipe
+public sealed partial class Connection : IDuplexPipe
 {
-    private readonly SocketIO _io;
-    private readonly ConnectionPipeReader _input;
+    // Null for a connection over another transport's pipes (Connection.Pipes.cs), which has _pipe instead.
+    private readonly SocketIO? _io;
+    private readonly ConnectionPipeReader? _input;
     private readonly ITrafficSink? _traffic;
     private readonly CancellationTokenSource _aborted = new();
     private long _lastActivity = Environment.TickCount64;
@@ -53,7 +54,7 @@ public sealed class Connection : IDuplexPipe
     public string RemoteText { get; }
 
     /// <summary>What the peer sends. Reading it reads the socket; not reading it pushes back on the peer.</summary>
-    public PipeReader Input => _input;
+    public PipeReader Input => _input ?? _pipe!.Input;
 
     /// <summary>What goes to the peer. <see cref="PipeWriter.FlushAsync"/> returns when the kernel has the bytes.</summary>
     public PipeWriter Output { get; }
@@ -74,9 +75,9 @@ public sealed class Connection : IDuplexPipe
     public long BytesSent { get; private set; }
 
     /// <summary>True once the peer has half-closed or closed its side.</summary>
-    public bool PeerClosedInput => _input.SawEndOfStream;
+    public bool PeerClosedInput => _input?.SawEndOfStream ?? false;
 
-    internal SocketIO IO => _io;
+    internal SocketIO IO => _io ?? throw new InvalidOperationException("a connection over another transport's pipes has no socket I/O");
 
     // TickCount64 is milliseconds; a TimeSpan's largest value still fits after adding it.
     private static long DeadlineAfter(long now, TimeSpan timeout) =>
@@ -157,7 +158,12 @@ public sealed class Connection : IDuplexPipe
     /// <exception cref="ConnectionException">The connection is gone (reset, aborted, timed out).</exception>
     public ValueTask<bool> WaitForInputAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        if (_input.SawEndOfStream)
+        if (_io is null)
+        {
+            return WaitForPipeInputAsync(timeout, cancellationToken);
+        }
+
+        if (_input!.SawEndOfStream)
         {
             return new(true);
         }
@@ -177,14 +183,16 @@ public sealed class Connection : IDuplexPipe
 
     /// <summary>
     /// Flushes <see cref="Output"/> and half-closes the sending side (FIN, <c>shutdown(SHUT_WR)</c>; over TLS a
-    /// close_notify first, so the peer reads a clean end of stream).
+    /// close_notify first, so the peer reads a clean end of stream). Over another transport's pipes
+    /// (<see cref="PipeConnection"/>) it completes <see cref="Output"/>, and the transport decides what follows:
+    /// Kestrel's closes the whole connection, since it has no half-close.
     /// </summary>
     public async ValueTask ShutdownOutputAsync(CancellationToken cancellationToken = default)
     {
         await Output.FlushAsync(cancellationToken);
         if (Interlocked.Exchange(ref _outputShutdown, 1) == 0)
         {
-            await _io.ShutdownSendAsync(cancellationToken);
+            await (_io is null ? Output.CompleteAsync() : _io.ShutdownSendAsync(cancellationToken));
         }
     }
 
@@ -199,7 +207,7 @@ public sealed class Connection : IDuplexPipe
     public Task StartBesideHandler(Func<Task> loop)
     {
         ArgumentNullException.ThrowIfNull(loop);
-        return _io.BlocksCaller ? Task.Run(loop) : loop();
+        return _io is { BlocksCaller: true } ? Task.Run(loop) : loop();
     }
 
     /// <summary>
@@ -224,8 +232,8 @@ public sealed class Connection : IDuplexPipe
     /// </summary>
     public void EnableKeepAlive(TimeSpan idle, TimeSpan interval, int probes)
     {
-        var socket = _io.Socket;
-        if (socket.AddressFamily is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6))
+        var socket = _io?.Socket ?? _pipeSocket;
+        if (socket?.AddressFamily is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6))
         {
             return;
         }
@@ -261,7 +269,8 @@ public sealed class Connection : IDuplexPipe
                 // A handler's registration threw; the abort itself must still happen.
             }
 
-            _io.Abort();
+            _io?.Abort();
+            _abortTransport?.Invoke();
         }
     }
 

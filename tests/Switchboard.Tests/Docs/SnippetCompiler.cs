@@ -7,9 +7,10 @@ namespace Switchboard.Tests.Docs;
 
 /// <summary>
 /// Compiles a snippet as a user's new project would: a console program when it has top-level statements, else a
-/// library; nullable on, the SDK's implicit usings, and references to the shared framework, the library
-/// (<c>Switchboard.Core</c>) and what the library itself references (as a package reference brings them). Not the
-/// tool and not the library's internals: a snippet that compiles here compiles for a user.
+/// library; nullable on, the SDK's implicit usings, and references to the shared frameworks (ASP.NET Core's too),
+/// the library (<c>Switchboard.Core</c>), the Kestrel adapter (<c>Switchboard.AspNetCore</c>) and what they
+/// reference (as a package reference brings them). Not the tool and not the library's internals: a snippet that
+/// compiles here compiles for a user.
 /// </summary>
 public static class SnippetCompiler
 {
@@ -48,11 +49,18 @@ public static class SnippetCompiler
     private static MetadataReference[] LoadReferences()
     {
         var framework = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-        Assembly[] libraries = [typeof(Server).Assembly, typeof(Switchboard.Chat.Redis.RedisChatHub).Assembly]; // the chat's backplane too
-        var paths = Directory.GetFiles(framework, "*.dll")
-            .Concat(libraries.Select(l => l.Location))
-            .Concat(libraries.SelectMany(l => l.GetReferencedAssemblies()).Select(name => Assembly.Load(name).Location))
-            .Distinct(StringComparer.Ordinal);
+        var aspNetCore = Path.GetDirectoryName(typeof(Microsoft.AspNetCore.Builder.WebApplication).Assembly.Location)!;
+        var library = typeof(Server).Assembly;
+        var kestrelAdapter = typeof(Switchboard.AspNetCore.SwitchboardConnectionBuilderExtensions).Assembly;
+
+        // The assemblies as loaded come first: where a package is newer than the shared framework's copy (the
+        // logging abstractions), a user's build takes the package's, and two of one name would be ambiguous.
+        var chatBackplane = typeof(Switchboard.Chat.Redis.RedisChatHub).Assembly;
+        var paths = new[] { library, kestrelAdapter, chatBackplane }
+            .SelectMany(a => a.GetReferencedAssemblies().Select(name => Assembly.Load(name).Location).Prepend(a.Location))
+            .Concat(Directory.GetFiles(framework, "*.dll"))
+            .Concat(Directory.GetFiles(aspNetCore, "*.dll"))
+            .DistinctBy(Path.GetFileName, StringComparer.OrdinalIgnoreCase);
         return [.. paths.Where(IsManaged).Select(path => MetadataReference.CreateFromFile(path))];
     }
 

@@ -22,6 +22,7 @@ public sealed class PackageMetadataTests
         Assert.Equal("Switchboard.Core", library["PackageId"]);
         Assert.Equal("Switchboard.Core", library["AssemblyName"]);
         Assert.Equal("Switchboard.Hosting", Properties("src/Switchboard.Hosting/Switchboard.Hosting.csproj")["PackageId"]);
+        Assert.Equal("Switchboard.AspNetCore", Properties("src/Switchboard.AspNetCore/Switchboard.AspNetCore.csproj")["PackageId"]);
     }
 
     [Fact(Timeout = TestTimeouts.Exchange)]
