@@ -1,8 +1,8 @@
 using System.Net.Sockets;
 using BenchmarkDotNet.Attributes;
 using Switchboard.Endpoints;
-using Switchboard.Serving;
 using Switchboard.Services;
+using Switchboard.Serving;
 using Switchboard.Transport;
 
 namespace Switchboard.Benchmarks;
