@@ -24,7 +24,7 @@ internal sealed class ExecServeOptions
 
     public Option<string?> ShellCommand { get; } = new("--sh-exec")
     {
-        Description = "exec: run this command through /bin/sh -c for each connection, instead of a program after --",
+        Description = "exec: run this command through /bin/sh -c for each connection, instead of a program after -- [default: none]",
     };
 
     public Option<string> Stderr { get; } = CreateStderr();

@@ -94,6 +94,12 @@ internal static class ServeCommand
         {
             // The file and the environment first (an error there names its key), then the flags given, which win: the
             // options types check the values (Validate), and CommandFailure names the flag.
+            if (ParseErrorReport.UnknownOptionTakenAsProgram(parse, exec.Program) is { } unknown)
+            {
+                ParseErrorReport.WriteUnknown(parse, unknown, Console.Error);
+                return ExitCodes.UsageError;
+            }
+
             var name = parse.GetValue(service)!.ToLowerInvariant();
             var isExec = name == ExecName;
             if (!isExec && exec.IsGiven(parse))

@@ -16,17 +16,46 @@ internal static class ParseErrorReport
         var unknown = UnknownOption(parse);
         if (unknown is not null)
         {
-            error.WriteLine($"switchboard: unknown option '{unknown}'{Hint(parse.CommandResult.Command.Name, unknown)}");
+            WriteUnknown(parse, unknown, error);
+            return;
         }
-        else
+
+        foreach (var message in parse.Errors.Select(e => e.Message).Distinct())
         {
-            foreach (var message in parse.Errors.Select(e => e.Message).Distinct())
-            {
-                error.WriteLine($"switchboard: {message}");
-            }
+            error.WriteLine($"switchboard: {message}");
         }
 
         error.WriteLine($"Try '{CommandPath(parse.CommandResult)} --help'.");
+    }
+
+    /// <summary>The unknown option, named as typed, then the help of the command the user was typing.</summary>
+    public static void WriteUnknown(ParseResult parse, string unknown, TextWriter error)
+    {
+        error.WriteLine($"switchboard: unknown option '{unknown}'{Hint(parse.CommandResult.Command.Name, unknown)}");
+        error.WriteLine($"Try '{CommandPath(parse.CommandResult)} --help'.");
+    }
+
+    /// <summary>
+    /// An option-like token that <paramref name="program"/> (a program and its arguments, as <c>serve exec</c> takes
+    /// them) swallowed although it was typed before <c>--</c>, or, without <c>--</c>, in the program's place: an option
+    /// the command does not know (<c>serve echo --frobnicate</c>), not a program's argument (<c>-- cat -n</c>).
+    /// </summary>
+    public static string? UnknownOptionTakenAsProgram(ParseResult parse, Argument<string[]> program)
+    {
+        var taken = parse.GetResult(program)?.Tokens;
+        if (taken is not { Count: > 0 })
+        {
+            return null;
+        }
+
+        var doubleDash = parse.Tokens.ToList().FindIndex(t => t.Type == TokenType.DoubleDash);
+        if (doubleDash < 0)
+        {
+            return LooksLikeOption(taken[0].Value) ? taken[0].Value : null;
+        }
+
+        var beforeDash = parse.Tokens.Take(doubleDash).ToHashSet(ReferenceEqualityComparer.Instance);
+        return taken.FirstOrDefault(t => beforeDash.Contains(t) && LooksLikeOption(t.Value))?.Value;
     }
 
     /// <summary>
@@ -55,7 +84,7 @@ internal static class ParseErrorReport
     private static string Hint(string command, string option) => (command, option) switch
     {
         ("listen", "-m") => " (listen's limit is --max-connections; -m is serve's --model)",
-        ("connect" or "listen", "-e" or "-c" or "--exec" or "--sh-exec") => " (switchboard never runs a program for a peer)",
+        ("connect" or "listen", "-e" or "-c" or "--exec" or "--sh-exec") => " (connect and listen run no program yet; serve exec runs one per connection)",
         ("connect", "-p") => " (a source port is -s :PORT)",
         ("connect", "-l") => " (to listen, use 'switchboard listen')",
         _ => "",

@@ -22,6 +22,7 @@ public sealed class ServeCommandTests : IDisposable
         "--nick-timeout",
         "--tls-cert", "--tls-key", "--tls-password", "--tls-self-signed", "--tls-client-ca", "--alpn", "--tls-handshake-timeout",
         "--config", "--print-config",
+        "--sh-exec", "--stderr", "--exec-mode", "--linger",
     ];
 
     private readonly TempDirectory _dir = new();

@@ -3,8 +3,8 @@ using Switchboard.Endpoints;
 namespace Switchboard.Tests.Support;
 
 /// <summary>
-/// The <c>switchboard</c> tool run as a child process (<c>dotnet switchboard.dll …</c> from the test output, where
-/// the project reference puts it), for what only a process shows: exit codes, stdout and stderr, signals.
+/// The <c>switchboard</c> tool run as a child process (<c>dotnet switchboard.dll …</c> from the tool's own build
+/// output), for what only a process shows: exit codes, stdout and stderr, signals.
 /// </summary>
 public sealed partial class CliProcess : ChildProcess
 {
@@ -13,7 +13,19 @@ public sealed partial class CliProcess : ChildProcess
     {
     }
 
-    public static string ToolPath => Path.Combine(AppContext.BaseDirectory, "switchboard.dll");
+    /// <summary>
+    /// The tool in its own project's output (same configuration and framework as this assembly), not the copy in the
+    /// test output: the tests reference ASP.NET Core's shared framework, so the test output lacks the packages'
+    /// assemblies (the logging abstractions) that the tool, on the base framework alone, loads from its folder.
+    /// </summary>
+    public static string ToolPath { get; } = ToolInItsOwnOutput();
+
+    private static string ToolInItsOwnOutput()
+    {
+        var outputFolder = Path.GetRelativePath(RepositoryRoot.Combine("tests", "Switchboard.Tests"), AppContext.BaseDirectory);
+        var path = RepositoryRoot.Combine("src", "Switchboard.Cli", outputFolder, "switchboard.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException("the switchboard tool is not built", path);
+    }
 
     /// <summary>Starts the tool with <paramref name="arguments"/>; standard input is a pipe the test may write to.</summary>
     public static CliProcess Start(params string[] arguments) => new(arguments);

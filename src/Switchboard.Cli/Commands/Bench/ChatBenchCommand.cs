@@ -12,7 +12,7 @@ internal static class ChatBenchCommand
         var target = BenchOptions.Target();
         var more = new Option<string[]>("--also")
         {
-            Description = "Another server of the same cluster (serve chat --backplane), repeatable: members are dealt round-robin over the target and these, member 0 (the probe) on the target",
+            Description = "Another server of the same cluster (serve chat --backplane), repeatable: members are dealt round-robin over the target and these, member 0 (the probe) on the target [default: none]",
             Arity = ArgumentArity.ZeroOrMore,
             AllowMultipleArgumentsPerToken = false,
         };
