@@ -150,8 +150,9 @@ public sealed partial class RedisChatHub
                 foreach (var entry in members)
                 {
                     var (nick, room) = ((string)entry.Name!, (string)entry.Value!);
-                    _local.DeliverToRoom(room, ChatNotices.Left(nick, room, BackplaneNotices.LostReason(server)));
+                    // Released before it is announced: whoever reads "left" may take the nick at once.
                     await _db.ScriptEvaluateAsync(ReleaseScript, [_keys.Nick(nick)], [server]);
+                    _local.DeliverToRoom(room, ChatNotices.Left(nick, room, BackplaneNotices.LostReason(server)));
                 }
             }
             else if (!alive && !await _db.KeyExistsAsync(_keys.Members(server)))

@@ -167,9 +167,11 @@ public sealed partial class RedisChatHub : IChatHub, IAsyncDisposable
             return;
         }
 
-        _publisher.Enqueue(_keys.Room(room), EnvelopeKind.Room, room, ChatNotices.Left(nick, room, reason));
+        // The release goes out before the notice, on the same connection, so Redis frees the nick before any server
+        // hears "left": a member who reads it may take the nick at once.
         Fire(() => _db.HashDeleteAsync(_keys.Members(_server), nick, CommandFlags.FireAndForget));
         Release(nick);
+        _publisher.Enqueue(_keys.Room(room), EnvelopeKind.Room, room, ChatNotices.Left(nick, room, reason));
         await ReconcileAsync(room);
     }
 
