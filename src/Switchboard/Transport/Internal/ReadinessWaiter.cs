@@ -39,8 +39,10 @@ internal sealed class ReadinessWaiter : IValueTaskSource<bool>
 
     public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
 
+    // The scheduling context is dropped: waits are armed and completed on the loop thread, which IS that context, and
+    // posting to it cost a delegate per completion (the runtime wraps the continuation in a SendOrPostCallback).
     public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
-        _core.OnCompleted(continuation, state, token, flags);
+        _core.OnCompleted(continuation, state, token, flags & ~ValueTaskSourceOnCompletedFlags.UseSchedulingContext);
 
     private void StopTimer()
     {
