@@ -1,6 +1,6 @@
-using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Switchboard.Endpoints;
+using Switchboard.Hosting.Internal;
 using Switchboard.Options;
 using Switchboard.Services;
 using Switchboard.Serving;
@@ -23,26 +23,45 @@ namespace Switchboard.Hosting;
 /// </remarks>
 public static class ServerOptionsBinder
 {
-    private static readonly string[] ServerKeys =
+    private static readonly OptionKey<ServerOptions>[] ServerKeys =
     [
-        nameof(ServerOptions.Listen), nameof(ServerOptions.Model), nameof(ServerOptions.AsyncLoops), nameof(ServerOptions.LoopBackend),
-        nameof(ServerOptions.MaxConnections), nameof(ServerOptions.MaxConnectionsPerAddress), nameof(ServerOptions.DescriptorReserve),
-        nameof(ServerOptions.RaiseDescriptorLimit), nameof(ServerOptions.EvictionGrace), nameof(ServerOptions.IdleTimeout),
-        nameof(ServerOptions.DrainTimeout), nameof(ServerOptions.DatagramReplyRate), nameof(ServerOptions.DatagramReplyBurst),
-        nameof(ServerOptions.DatagramReplyLimitLoopback), nameof(ServerOptions.ServiceName), nameof(ServerOptions.Transport),
+        OptionKey.Enum<ServerOptions, ConcurrencyModel>(nameof(ServerOptions.Model), o => o.Model, (o, v) => o.Model = v),
+        OptionKey.Enum<ServerOptions, LoopBackend>(nameof(ServerOptions.LoopBackend), o => o.LoopBackend, (o, v) => o.LoopBackend = v),
+        OptionKey.Int<ServerOptions>(nameof(ServerOptions.AsyncLoops), o => o.AsyncLoops, (o, v) => o.AsyncLoops = v),
+        OptionKey.Int<ServerOptions>(nameof(ServerOptions.MaxConnections), o => o.MaxConnections, (o, v) => o.MaxConnections = v),
+        OptionKey.Int<ServerOptions>(nameof(ServerOptions.MaxConnectionsPerAddress), o => o.MaxConnectionsPerAddress, (o, v) => o.MaxConnectionsPerAddress = v),
+        OptionKey.Int<ServerOptions>(nameof(ServerOptions.DescriptorReserve), o => o.DescriptorReserve, (o, v) => o.DescriptorReserve = v),
+        OptionKey.Bool<ServerOptions>(nameof(ServerOptions.RaiseDescriptorLimit), o => o.RaiseDescriptorLimit, (o, v) => o.RaiseDescriptorLimit = v),
+        OptionKey.Duration<ServerOptions>(nameof(ServerOptions.EvictionGrace), o => o.EvictionGrace, (o, v) => o.EvictionGrace = v),
+        OptionKey.Duration<ServerOptions>(nameof(ServerOptions.IdleTimeout), o => o.IdleTimeout, (o, v) => o.IdleTimeout = v),
+        OptionKey.Duration<ServerOptions>(nameof(ServerOptions.DrainTimeout), o => o.DrainTimeout, (o, v) => o.DrainTimeout = v),
+        OptionKey.Int<ServerOptions>(nameof(ServerOptions.DatagramReplyRate), o => o.DatagramReplyRate, (o, v) => o.DatagramReplyRate = v),
+        OptionKey.Int<ServerOptions>(nameof(ServerOptions.DatagramReplyBurst), o => o.DatagramReplyBurst, (o, v) => o.DatagramReplyBurst = v),
+        OptionKey.Bool<ServerOptions>(nameof(ServerOptions.DatagramReplyLimitLoopback), o => o.DatagramReplyLimitLoopback, (o, v) => o.DatagramReplyLimitLoopback = v),
+        OptionKey.Text<ServerOptions>(nameof(ServerOptions.ServiceName), o => o.ServiceName, (o, v) => o.ServiceName = v),
     ];
 
-    private static readonly string[] TransportKeys =
+    private static readonly OptionKey<TransportOptions>[] TransportKeys =
     [
-        nameof(TransportOptions.NoDelay), nameof(TransportOptions.KeepAlive), nameof(TransportOptions.ReuseAddress),
-        nameof(TransportOptions.SendBufferSize), nameof(TransportOptions.ReceiveBufferSize), nameof(TransportOptions.Backlog),
-        nameof(TransportOptions.UnixSocketMode),
+        OptionKey.Bool<TransportOptions>(nameof(TransportOptions.NoDelay), o => o.NoDelay, (o, v) => o.NoDelay = v),
+        OptionKey.Bool<TransportOptions>(nameof(TransportOptions.KeepAlive), o => o.KeepAlive, (o, v) => o.KeepAlive = v),
+        OptionKey.Bool<TransportOptions>(nameof(TransportOptions.ReuseAddress), o => o.ReuseAddress, (o, v) => o.ReuseAddress = v),
+        OptionKey.OptionalInt<TransportOptions>(nameof(TransportOptions.SendBufferSize), o => o.SendBufferSize, (o, v) => o.SendBufferSize = v),
+        OptionKey.OptionalInt<TransportOptions>(nameof(TransportOptions.ReceiveBufferSize), o => o.ReceiveBufferSize, (o, v) => o.ReceiveBufferSize = v),
+        OptionKey.Int<TransportOptions>(nameof(TransportOptions.Backlog), o => o.Backlog, (o, v) => o.Backlog = v),
+        OptionKey.Mode<TransportOptions>(nameof(TransportOptions.UnixSocketMode), o => o.UnixSocketMode, (o, v) => o.UnixSocketMode = v),
     ];
 
-    private static readonly string[] ServiceKeys = [nameof(ServiceOptions.MaxLine), nameof(ServiceOptions.LineFlush), nameof(ServiceOptions.LineTimeout)];
+    private static readonly OptionKey<ServiceOptions>[] ServiceKeys =
+    [
+        OptionKey.Int<ServiceOptions>(nameof(ServiceOptions.MaxLine), o => o.MaxLine, (o, v) => o.MaxLine = v),
+        OptionKey.Duration<ServiceOptions>(nameof(ServiceOptions.LineFlush), o => o.LineFlush, (o, v) => o.LineFlush = v),
+        OptionKey.Duration<ServiceOptions>(nameof(ServiceOptions.LineTimeout), o => o.LineTimeout, (o, v) => o.LineTimeout = v, zeroIsOff: true),
+    ];
 
     /// <summary>The keys <see cref="Bind(IConfiguration, ServerOptions)"/> and <see cref="Bind(IConfiguration, ServiceOptions)"/> read, at the section's top level.</summary>
-    public static IReadOnlyList<string> Keys { get; } = [.. ServerKeys, .. ServiceKeys];
+    public static IReadOnlyList<string> Keys { get; } =
+        [nameof(ServerOptions.Listen), .. ServerKeys.Select(k => k.Name), nameof(ServerOptions.Transport), .. ServiceKeys.Select(k => k.Name)];
 
     /// <summary>Reads the server's options from <paramref name="section"/> into <paramref name="options"/>.</summary>
     public static void Bind(IConfiguration section, ServerOptions options)
@@ -50,30 +69,8 @@ public static class ServerOptionsBinder
         ArgumentNullException.ThrowIfNull(section);
         ArgumentNullException.ThrowIfNull(options);
         BindListen(section, options);
-        Read(section, nameof(ServerOptions.Model), v => options.Model = ParseEnum<ConcurrencyModel>(v));
-        Read(section, nameof(ServerOptions.LoopBackend), v => options.LoopBackend = ParseEnum<LoopBackend>(v));
-        Read(section, nameof(ServerOptions.AsyncLoops), v => options.AsyncLoops = ParseInt(v));
-        Read(section, nameof(ServerOptions.MaxConnections), v => options.MaxConnections = ParseInt(v));
-        Read(section, nameof(ServerOptions.MaxConnectionsPerAddress), v => options.MaxConnectionsPerAddress = ParseInt(v));
-        Read(section, nameof(ServerOptions.DescriptorReserve), v => options.DescriptorReserve = ParseInt(v));
-        Read(section, nameof(ServerOptions.RaiseDescriptorLimit), v => options.RaiseDescriptorLimit = ParseBool(v));
-        Read(section, nameof(ServerOptions.EvictionGrace), v => options.EvictionGrace = ParseDuration(v));
-        Read(section, nameof(ServerOptions.IdleTimeout), v => options.IdleTimeout = ParseDuration(v));
-        Read(section, nameof(ServerOptions.DrainTimeout), v => options.DrainTimeout = ParseDuration(v));
-        Read(section, nameof(ServerOptions.DatagramReplyRate), v => options.DatagramReplyRate = ParseInt(v));
-        Read(section, nameof(ServerOptions.DatagramReplyBurst), v => options.DatagramReplyBurst = ParseInt(v));
-        Read(section, nameof(ServerOptions.DatagramReplyLimitLoopback), v => options.DatagramReplyLimitLoopback = ParseBool(v));
-        Read(section, nameof(ServerOptions.ServiceName), v => options.ServiceName = v);
-
-        var transport = section.GetSection(nameof(ServerOptions.Transport));
-        var t = options.Transport;
-        Read(transport, nameof(TransportOptions.NoDelay), v => t.NoDelay = ParseBool(v));
-        Read(transport, nameof(TransportOptions.KeepAlive), v => t.KeepAlive = ParseBool(v));
-        Read(transport, nameof(TransportOptions.ReuseAddress), v => t.ReuseAddress = ParseBool(v));
-        Read(transport, nameof(TransportOptions.SendBufferSize), v => t.SendBufferSize = ParseInt(v));
-        Read(transport, nameof(TransportOptions.ReceiveBufferSize), v => t.ReceiveBufferSize = ParseInt(v));
-        Read(transport, nameof(TransportOptions.Backlog), v => t.Backlog = ParseInt(v));
-        Read(transport, nameof(TransportOptions.UnixSocketMode), v => t.UnixSocketMode = ParseMode(v));
+        ReadAll(ServerKeys, section, options);
+        ReadAll(TransportKeys, section.GetSection(nameof(ServerOptions.Transport)), options.Transport);
     }
 
     /// <summary>Reads the line-based services' options (<c>MaxLine</c>, <c>LineFlush</c>, <c>LineTimeout</c>; 0 = off) from <paramref name="section"/>.</summary>
@@ -81,9 +78,7 @@ public static class ServerOptionsBinder
     {
         ArgumentNullException.ThrowIfNull(section);
         ArgumentNullException.ThrowIfNull(options);
-        Read(section, nameof(ServiceOptions.MaxLine), v => options.MaxLine = ParseInt(v));
-        Read(section, nameof(ServiceOptions.LineFlush), v => options.LineFlush = ParseDuration(v));
-        Read(section, nameof(ServiceOptions.LineTimeout), v => options.LineTimeout = ParseDuration(v) is { } d && d > TimeSpan.Zero ? d : Timeout.InfiniteTimeSpan);
+        ReadAll(ServiceKeys, section, options);
     }
 
     /// <summary>
@@ -104,9 +99,9 @@ public static class ServerOptionsBinder
 
         foreach (var child in section.GetSection(nameof(ServerOptions.Transport)).GetChildren())
         {
-            if (!TransportKeys.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
+            if (!TransportKeys.Any(k => string.Equals(k.Name, child.Key, StringComparison.OrdinalIgnoreCase)))
             {
-                throw new SwitchboardConfigurationException(PathOf(child), "is not a transport option (known: " + string.Join(", ", TransportKeys) + ")");
+                throw new SwitchboardConfigurationException(PathOf(child), "is not a transport option (known: " + string.Join(", ", TransportKeys.Select(k => k.Name)) + ")");
             }
         }
     }
@@ -175,76 +170,13 @@ public static class ServerOptionsBinder
         }
     }
 
-    private static void Read(IConfiguration section, string key, Action<string> apply)
+    private static void ReadAll<T>(OptionKey<T>[] keys, IConfiguration section, T options)
     {
-        var entry = section.GetSection(key);
-        if (entry.Value is not { } value)
+        foreach (var key in keys)
         {
-            return;
-        }
-
-        try
-        {
-            apply(value.Trim());
-        }
-        catch (FormatException e)
-        {
-            throw new SwitchboardConfigurationException(entry.Path, $"'{value}': {e.Message}", e);
+            key.Read(section, options);
         }
     }
 
     private static string PathOf(IConfigurationSection section) => section.Path;
-
-    private static int ParseInt(string value) =>
-        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : throw new FormatException("not a whole number");
-
-    private static bool ParseBool(string value) =>
-        bool.TryParse(value, out var b) ? b : throw new FormatException("not true or false");
-
-    private static T ParseEnum<T>(string value)
-        where T : struct, Enum =>
-        Enum.TryParse<T>(value, ignoreCase: true, out var e) && Enum.IsDefined(e) && !int.TryParse(value, CultureInfo.InvariantCulture, out _)
-            ? e
-            : throw new FormatException("not one of " + string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant())));
-
-    /// <summary>A duration as the tool writes it (<c>500ms</c>, <c>5s</c>, <c>2m</c>, <c>1h</c>, <c>0</c>) or as .NET does (<c>00:00:05</c>).</summary>
-    private static TimeSpan ParseDuration(string value)
-    {
-        if (value == "0")
-        {
-            return TimeSpan.Zero;
-        }
-
-        (string unit, double scale)[] units = [("ms", 1), ("s", 1_000), ("m", 60_000), ("h", 3_600_000)];
-        foreach (var (unit, scale) in units)
-        {
-            if (value.EndsWith(unit, StringComparison.OrdinalIgnoreCase)
-                && double.TryParse(value.AsSpan(0, value.Length - unit.Length), NumberStyles.Float, CultureInfo.InvariantCulture, out var amount)
-                && amount >= 0 && amount * scale < TimeSpan.MaxValue.TotalMilliseconds)
-            {
-                return TimeSpan.FromMilliseconds(amount * scale);
-            }
-        }
-
-        return TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var span)
-            ? span
-            : throw new FormatException("not a duration such as 500ms, 5s, 2m, 1h or 00:00:05");
-    }
-
-    private static UnixFileMode ParseMode(string octal)
-    {
-        try
-        {
-            var bits = Convert.ToInt32(octal, 8);
-            if (bits is >= 0 and <= 0x1FF)
-            {
-                return (UnixFileMode)bits;
-            }
-        }
-        catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
-        {
-        }
-
-        throw new FormatException("not an octal permission such as 600 or 660");
-    }
 }
