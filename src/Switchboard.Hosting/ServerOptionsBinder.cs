@@ -1,7 +1,10 @@
+using System.Text.Json;
 using Microsoft.Extensions.Configuration;
+using Switchboard.Chat;
 using Switchboard.Endpoints;
 using Switchboard.Hosting.Internal;
 using Switchboard.Options;
+using Switchboard.Security;
 using Switchboard.Services;
 using Switchboard.Serving;
 using Switchboard.Transport;
@@ -19,7 +22,8 @@ namespace Switchboard.Hosting;
 /// Written out by hand rather than by reflection over the options types: <c>Listen</c> is a list of parsed
 /// <see cref="EndpointUri"/> values (activation URIs such as <c>fd://3</c> go to
 /// <see cref="ServerOptions.InheritedListeners"/>), durations may be written as the tool writes them (<c>5s</c>), and
-/// it stays AOT-safe. TLS settings are not read here.
+/// it stays AOT-safe. One table of keys per options type (<c>Internal/OptionKey</c>) reads them, finds typos and
+/// writes them back for <c>--print-config</c>.
 /// </remarks>
 public static class ServerOptionsBinder
 {
@@ -50,7 +54,49 @@ public static class ServerOptionsBinder
         OptionKey.OptionalInt<TransportOptions>(nameof(TransportOptions.ReceiveBufferSize), o => o.ReceiveBufferSize, (o, v) => o.ReceiveBufferSize = v),
         OptionKey.Int<TransportOptions>(nameof(TransportOptions.Backlog), o => o.Backlog, (o, v) => o.Backlog = v),
         OptionKey.Mode<TransportOptions>(nameof(TransportOptions.UnixSocketMode), o => o.UnixSocketMode, (o, v) => o.UnixSocketMode = v),
+        OptionKey.Int<TransportOptions>(nameof(TransportOptions.DatagramBatchSize), o => o.DatagramBatchSize, (o, v) => o.DatagramBatchSize = v),
     ];
+
+    /// <summary><c>Tls:SelfSigned</c>: not a property of <see cref="TlsServerOptions"/> but what the tool's <c>--tls-self-signed</c> sets, an ephemeral <see cref="TlsServerOptions.Certificate"/>.</summary>
+    public const string SelfSignedKey = "SelfSigned";
+
+    private static readonly OptionKey<TlsServerOptions>[] TlsKeys =
+    [
+        OptionKey.Text<TlsServerOptions>(nameof(TlsServerOptions.CertificatePath), o => o.CertificatePath, (o, v) => o.CertificatePath = v),
+        OptionKey.Text<TlsServerOptions>(nameof(TlsServerOptions.KeyPath), o => o.KeyPath, (o, v) => o.KeyPath = v),
+        OptionKey.Secret<TlsServerOptions>(nameof(TlsServerOptions.Password), (o, v) => o.Password = v),
+        OptionKey<TlsServerOptions>.Scalar(
+            SelfSignedKey,
+            OptionText.Bool,
+            (o, on) => o.Certificate = on ? TlsCertificates.CreateSelfSigned() : o.Certificate,
+            (json, key, o) => json.WriteBoolean(key, o.Certificate is not null && o.CertificatePath is null)),
+        OptionKey.Text<TlsServerOptions>(nameof(TlsServerOptions.ClientCertificateAuthorityPath), o => o.ClientCertificateAuthorityPath, (o, v) => o.ClientCertificateAuthorityPath = v),
+        OptionKey<TlsServerOptions>.List(nameof(TlsServerOptions.ApplicationProtocols), o => o.ApplicationProtocols),
+        OptionKey.Duration<TlsServerOptions>(nameof(TlsServerOptions.HandshakeTimeout), o => o.HandshakeTimeout, (o, v) => o.HandshakeTimeout = v),
+    ];
+
+    private static readonly OptionKey<ChatOptions>[] ChatKeys =
+    [
+        OptionKey.Int<ChatOptions>(nameof(ChatOptions.MaxMembers), o => o.MaxMembers, (o, v) => o.MaxMembers = v),
+        OptionKey.Int<ChatOptions>(nameof(ChatOptions.MaxLineBytes), o => o.MaxLineBytes, (o, v) => o.MaxLineBytes = v),
+        OptionKey.Int<ChatOptions>(nameof(ChatOptions.MaxLineRate), o => o.MaxLineRate, (o, v) => o.MaxLineRate = v),
+        OptionKey.Int<ChatOptions>(nameof(ChatOptions.LineBurst), o => o.LineBurst, (o, v) => o.LineBurst = v),
+        OptionKey.Int<ChatOptions>(nameof(ChatOptions.MaxQueuedBytes), o => o.MaxQueuedBytes, (o, v) => o.MaxQueuedBytes = v),
+        OptionKey.Int<ChatOptions>(nameof(ChatOptions.SoftQueuedBytes), o => o.SoftQueuedBytes, (o, v) => o.SoftQueuedBytes = v),
+        OptionKey.Duration<ChatOptions>(nameof(ChatOptions.SoftQueueGrace), o => o.SoftQueueGrace, (o, v) => o.SoftQueueGrace = v),
+        OptionKey.Enum<ChatOptions, ChatBehindPolicy>(nameof(ChatOptions.BehindPolicy), o => o.BehindPolicy, (o, v) => o.BehindPolicy = v),
+        OptionKey.Duration<ChatOptions>(nameof(ChatOptions.WriteDeadline), o => o.WriteDeadline, (o, v) => o.WriteDeadline = v, zeroIsOff: true),
+        OptionKey.Duration<ChatOptions>(nameof(ChatOptions.NickTimeout), o => o.NickTimeout, (o, v) => o.NickTimeout = v, zeroIsOff: true),
+        OptionKey.Duration<ChatOptions>(nameof(ChatOptions.CloseTimeout), o => o.CloseTimeout, (o, v) => o.CloseTimeout = v),
+        OptionKey.Text<ChatOptions>(nameof(ChatOptions.DefaultRoom), o => o.DefaultRoom, (o, v) => o.DefaultRoom = v),
+        OptionKey.Text<ChatOptions>(nameof(ChatOptions.ServerName), o => o.ServerName, (o, v) => o.ServerName = v),
+    ];
+
+    /// <summary>The section of the TLS keys under a server's: <c>Tls</c>.</summary>
+    public const string TlsSection = nameof(ServerOptions.Tls);
+
+    /// <summary>The section of the chat's keys under a server's: <c>Chat</c>.</summary>
+    public const string ChatSection = "Chat";
 
     private static readonly OptionKey<ServiceOptions>[] ServiceKeys =
     [
@@ -61,9 +107,15 @@ public static class ServerOptionsBinder
 
     /// <summary>The keys <see cref="Bind(IConfiguration, ServerOptions)"/> and <see cref="Bind(IConfiguration, ServiceOptions)"/> read, at the section's top level.</summary>
     public static IReadOnlyList<string> Keys { get; } =
-        [nameof(ServerOptions.Listen), .. ServerKeys.Select(k => k.Name), nameof(ServerOptions.Transport), .. ServiceKeys.Select(k => k.Name)];
+        [nameof(ServerOptions.Listen), .. ServerKeys.Select(k => k.Name), nameof(ServerOptions.Transport), TlsSection, .. ServiceKeys.Select(k => k.Name), ChatSection];
 
-    /// <summary>Reads the server's options from <paramref name="section"/> into <paramref name="options"/>.</summary>
+    /// <summary>The keys under <c>Tls</c> (<see cref="BindTls"/>), <c>TlsServerOptions</c>' property names and <see cref="SelfSignedKey"/>.</summary>
+    public static IReadOnlyList<string> TlsKeyNames { get; } = [.. TlsKeys.Select(k => k.Name)];
+
+    /// <summary>The keys under <c>Chat</c> (<see cref="Bind(IConfiguration, ChatOptions)"/>), <see cref="ChatOptions"/>' property names.</summary>
+    public static IReadOnlyList<string> ChatKeyNames { get; } = [.. ChatKeys.Select(k => k.Name)];
+
+    /// <summary>Reads the server's options from <paramref name="section"/> into <paramref name="options"/>, all but <c>Tls</c> (<see cref="BindTls"/>).</summary>
     public static void Bind(IConfiguration section, ServerOptions options)
     {
         ArgumentNullException.ThrowIfNull(section);
@@ -82,6 +134,71 @@ public static class ServerOptionsBinder
     }
 
     /// <summary>
+    /// Reads the <c>Tls</c> keys of <paramref name="section"/> into <paramref name="options"/>'s
+    /// <see cref="ServerOptions.Tls"/>, made when absent, if the section has any; else leaves it as it is. Apart from
+    /// <see cref="Bind(IConfiguration, ServerOptions)"/> because <c>Tls:SelfSigned</c> makes a certificate, which a
+    /// reread for the limits should not. The files are checked by <see cref="Validate"/>, not here.
+    /// </summary>
+    public static void BindTls(IConfiguration section, ServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        ArgumentNullException.ThrowIfNull(options);
+        var tls = section.GetSection(TlsSection);
+        if (tls.GetChildren().Any())
+        {
+            ReadAll(TlsKeys, tls, options.Tls ??= new TlsServerOptions());
+        }
+    }
+
+    /// <summary>Reads the chat's options (<c>Chat:MaxMembers</c>, <c>Chat:MaxLineRate</c>, …) from <paramref name="section"/>'s <c>Chat</c> section.</summary>
+    public static void Bind(IConfiguration section, ChatOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        ArgumentNullException.ThrowIfNull(options);
+        ReadAll(ChatKeys, section.GetSection(ChatSection), options);
+    }
+
+    /// <summary>
+    /// Writes the options as properties of the JSON object open in <paramref name="json"/>, by the keys the binder
+    /// reads (<c>--print-config</c>). <c>Tls:Password</c> is never written; <c>Tls:SelfSigned</c> says whether an
+    /// in-memory certificate is used.
+    /// </summary>
+    public static void Write(Utf8JsonWriter json, ServerOptions server, ServiceOptions? services = null, ChatOptions? chat = null)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(server);
+        json.WriteStartArray(nameof(ServerOptions.Listen));
+        foreach (var endpoint in server.Listen.Select(e => e.ToString()).Concat(server.InheritedListeners.Select(a => a.ToString())))
+        {
+            json.WriteStringValue(endpoint);
+        }
+
+        json.WriteEndArray();
+        WriteAll(ServerKeys, json, server);
+        json.WriteStartObject(nameof(ServerOptions.Transport));
+        WriteAll(TransportKeys, json, server.Transport);
+        json.WriteEndObject();
+        if (server.Tls is { } tls)
+        {
+            json.WriteStartObject(TlsSection);
+            WriteAll(TlsKeys, json, tls);
+            json.WriteEndObject();
+        }
+
+        if (services is not null)
+        {
+            WriteAll(ServiceKeys, json, services);
+        }
+
+        if (chat is not null)
+        {
+            json.WriteStartObject(ChatSection);
+            WriteAll(ChatKeys, json, chat);
+            json.WriteEndObject();
+        }
+    }
+
+    /// <summary>
     /// Throws for the first key of <paramref name="section"/> that is neither in <see cref="Keys"/> (nor under
     /// <c>Transport</c> one of its options) nor in <paramref name="extraKeys"/>: a misspelt option is an error, not a default.
     /// </summary>
@@ -97,11 +214,18 @@ public static class ServerOptionsBinder
             }
         }
 
-        foreach (var child in section.GetSection(nameof(ServerOptions.Transport)).GetChildren())
+        ThrowOnUnknownKeys(section.GetSection(nameof(ServerOptions.Transport)), TransportKeys, "transport");
+        ThrowOnUnknownKeys(section.GetSection(TlsSection), TlsKeys, "TLS");
+        ThrowOnUnknownKeys(section.GetSection(ChatSection), ChatKeys, "chat");
+    }
+
+    private static void ThrowOnUnknownKeys<T>(IConfigurationSection section, OptionKey<T>[] keys, string what)
+    {
+        foreach (var child in section.GetChildren())
         {
-            if (!TransportKeys.Any(k => string.Equals(k.Name, child.Key, StringComparison.OrdinalIgnoreCase)))
+            if (!keys.Any(k => string.Equals(k.Name, child.Key, StringComparison.OrdinalIgnoreCase)))
             {
-                throw new SwitchboardConfigurationException(PathOf(child), "is not a transport option (known: " + string.Join(", ", TransportKeys.Select(k => k.Name)) + ")");
+                throw new SwitchboardConfigurationException(PathOf(child), $"is not a {what} option (known: " + string.Join(", ", keys.Select(k => k.Name)) + ")");
             }
         }
     }
@@ -118,18 +242,47 @@ public static class ServerOptionsBinder
     }
 
     /// <summary>
-    /// Calls <see cref="ServerOptions.Validate"/> and <see cref="ServiceOptions.Validate"/>, turning an
-    /// <see cref="OptionOutOfRangeException"/> into a <see cref="SwitchboardConfigurationException"/> whose key is the
-    /// option's under <paramref name="section"/>. Any other <see cref="ArgumentException"/> passes unchanged: it is
-    /// not a key's fault (<c>SWITCHBOARD_LOOP_BACKEND</c> names an unknown backend) and says so in one line itself.
+    /// Checks the TLS settings against the listeners and loads their files (an error names the key: <c>Tls:CertificatePath</c>, <c>Tls:SelfSigned</c> …), then calls
+    /// <see cref="ServerOptions.Validate"/>, <see cref="ServiceOptions.Validate"/> and <see cref="ChatOptions.Validate"/>,
+    /// turning an <see cref="OptionOutOfRangeException"/> into a <see cref="SwitchboardConfigurationException"/> whose
+    /// key is the option's under <paramref name="section"/> (the chat's under <c>Chat</c>). Any other
+    /// <see cref="ArgumentException"/> passes unchanged: it is not a key's fault (<c>SWITCHBOARD_LOOP_BACKEND</c> names
+    /// an unknown backend) and says so in one line itself.
     /// </summary>
-    public static void Validate(IConfiguration section, ServerOptions server, ServiceOptions? services = null)
+    public static void Validate(IConfiguration section, ServerOptions server, ServiceOptions? services = null, ChatOptions? chat = null)
     {
+        ArgumentNullException.ThrowIfNull(section);
         ArgumentNullException.ThrowIfNull(server);
+        ValidateTls(section, server);
+        var prefix = "";
         try
         {
             server.Validate();
             services?.Validate();
+            prefix = ChatSection + ".";
+            chat?.Validate();
+        }
+        catch (OptionOutOfRangeException e) when (e.OptionName.Length > 0)
+        {
+            throw new SwitchboardConfigurationException(KeyOf(section, prefix + e.OptionName), e.Rule, e);
+        }
+    }
+
+    /// <summary>
+    /// The TLS part of <see cref="Validate"/>, for a caller that merges TLS settings from elsewhere afterwards (the
+    /// tool's flags): a tls:// listener without settings, a <c>Tls</c> section without a tls:// listener,
+    /// <c>Tls:SelfSigned</c> beside <c>Tls:CertificatePath</c>, <c>Tls:KeyPath</c> alone, a file that is missing or does
+    /// not load (a wrong <c>Tls:Password</c>), a <c>Tls:HandshakeTimeout</c> out of range: each one
+    /// <see cref="SwitchboardConfigurationException"/> naming its key. The files are loaded once and let go.
+    /// </summary>
+    public static void ValidateTls(IConfiguration section, ServerOptions server)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        ArgumentNullException.ThrowIfNull(server);
+        TlsSettings.Check(section, server);
+        try
+        {
+            server.Tls?.Validate();
         }
         catch (OptionOutOfRangeException e) when (e.OptionName.Length > 0)
         {
@@ -175,6 +328,14 @@ public static class ServerOptionsBinder
         foreach (var key in keys)
         {
             key.Read(section, options);
+        }
+    }
+
+    private static void WriteAll<T>(OptionKey<T>[] keys, Utf8JsonWriter json, T options)
+    {
+        foreach (var key in keys)
+        {
+            key.Write(json, options);
         }
     }
 
