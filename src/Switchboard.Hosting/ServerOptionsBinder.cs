@@ -1,7 +1,10 @@
-using System.Globalization;
+using System.Text.Json;
 using Microsoft.Extensions.Configuration;
+using Switchboard.Chat;
 using Switchboard.Endpoints;
+using Switchboard.Hosting.Internal;
 using Switchboard.Options;
+using Switchboard.Security;
 using Switchboard.Services;
 using Switchboard.Serving;
 using Switchboard.Transport;
@@ -19,61 +22,107 @@ namespace Switchboard.Hosting;
 /// Written out by hand rather than by reflection over the options types: <c>Listen</c> is a list of parsed
 /// <see cref="EndpointUri"/> values (activation URIs such as <c>fd://3</c> go to
 /// <see cref="ServerOptions.InheritedListeners"/>), durations may be written as the tool writes them (<c>5s</c>), and
-/// it stays AOT-safe. TLS settings are not read here.
+/// it stays AOT-safe. One table of keys per options type (<c>Internal/OptionKey</c>) reads them, finds typos and
+/// writes them back for <c>--print-config</c>.
 /// </remarks>
 public static class ServerOptionsBinder
 {
-    private static readonly string[] ServerKeys =
+    private static readonly OptionKey<ServerOptions>[] ServerKeys =
     [
-        nameof(ServerOptions.Listen), nameof(ServerOptions.Model), nameof(ServerOptions.AsyncLoops), nameof(ServerOptions.LoopBackend),
-        nameof(ServerOptions.MaxConnections), nameof(ServerOptions.MaxConnectionsPerAddress), nameof(ServerOptions.DescriptorReserve),
-        nameof(ServerOptions.RaiseDescriptorLimit), nameof(ServerOptions.EvictionGrace), nameof(ServerOptions.IdleTimeout),
-        nameof(ServerOptions.DrainTimeout), nameof(ServerOptions.DatagramReplyRate), nameof(ServerOptions.DatagramReplyBurst),
-        nameof(ServerOptions.DatagramReplyLimitLoopback), nameof(ServerOptions.ServiceName), nameof(ServerOptions.Transport),
+        OptionKey.Enum<ServerOptions, ConcurrencyModel>(nameof(ServerOptions.Model), o => o.Model, (o, v) => o.Model = v),
+        OptionKey.Enum<ServerOptions, LoopBackend>(nameof(ServerOptions.LoopBackend), o => o.LoopBackend, (o, v) => o.LoopBackend = v),
+        OptionKey.Int<ServerOptions>(nameof(ServerOptions.AsyncLoops), o => o.AsyncLoops, (o, v) => o.AsyncLoops = v),
+        OptionKey.Int<ServerOptions>(nameof(ServerOptions.MaxConnections), o => o.MaxConnections, (o, v) => o.MaxConnections = v),
+        OptionKey.Int<ServerOptions>(nameof(ServerOptions.MaxConnectionsPerAddress), o => o.MaxConnectionsPerAddress, (o, v) => o.MaxConnectionsPerAddress = v),
+        OptionKey.Int<ServerOptions>(nameof(ServerOptions.DescriptorReserve), o => o.DescriptorReserve, (o, v) => o.DescriptorReserve = v),
+        OptionKey.Bool<ServerOptions>(nameof(ServerOptions.RaiseDescriptorLimit), o => o.RaiseDescriptorLimit, (o, v) => o.RaiseDescriptorLimit = v),
+        OptionKey.Duration<ServerOptions>(nameof(ServerOptions.EvictionGrace), o => o.EvictionGrace, (o, v) => o.EvictionGrace = v),
+        OptionKey.Duration<ServerOptions>(nameof(ServerOptions.IdleTimeout), o => o.IdleTimeout, (o, v) => o.IdleTimeout = v),
+        OptionKey.Duration<ServerOptions>(nameof(ServerOptions.DrainTimeout), o => o.DrainTimeout, (o, v) => o.DrainTimeout = v),
+        OptionKey.Int<ServerOptions>(nameof(ServerOptions.DatagramReplyRate), o => o.DatagramReplyRate, (o, v) => o.DatagramReplyRate = v),
+        OptionKey.Int<ServerOptions>(nameof(ServerOptions.DatagramReplyBurst), o => o.DatagramReplyBurst, (o, v) => o.DatagramReplyBurst = v),
+        OptionKey.Bool<ServerOptions>(nameof(ServerOptions.DatagramReplyLimitLoopback), o => o.DatagramReplyLimitLoopback, (o, v) => o.DatagramReplyLimitLoopback = v),
+        OptionKey.Text<ServerOptions>(nameof(ServerOptions.ServiceName), o => o.ServiceName, (o, v) => o.ServiceName = v),
     ];
 
-    private static readonly string[] TransportKeys =
+    private static readonly OptionKey<TransportOptions>[] TransportKeys =
     [
-        nameof(TransportOptions.NoDelay), nameof(TransportOptions.KeepAlive), nameof(TransportOptions.ReuseAddress),
-        nameof(TransportOptions.SendBufferSize), nameof(TransportOptions.ReceiveBufferSize), nameof(TransportOptions.Backlog),
-        nameof(TransportOptions.UnixSocketMode),
+        OptionKey.Bool<TransportOptions>(nameof(TransportOptions.NoDelay), o => o.NoDelay, (o, v) => o.NoDelay = v),
+        OptionKey.Bool<TransportOptions>(nameof(TransportOptions.KeepAlive), o => o.KeepAlive, (o, v) => o.KeepAlive = v),
+        OptionKey.Bool<TransportOptions>(nameof(TransportOptions.ReuseAddress), o => o.ReuseAddress, (o, v) => o.ReuseAddress = v),
+        OptionKey.OptionalInt<TransportOptions>(nameof(TransportOptions.SendBufferSize), o => o.SendBufferSize, (o, v) => o.SendBufferSize = v),
+        OptionKey.OptionalInt<TransportOptions>(nameof(TransportOptions.ReceiveBufferSize), o => o.ReceiveBufferSize, (o, v) => o.ReceiveBufferSize = v),
+        OptionKey.Int<TransportOptions>(nameof(TransportOptions.Backlog), o => o.Backlog, (o, v) => o.Backlog = v),
+        OptionKey.Mode<TransportOptions>(nameof(TransportOptions.UnixSocketMode), o => o.UnixSocketMode, (o, v) => o.UnixSocketMode = v),
+        OptionKey.Int<TransportOptions>(nameof(TransportOptions.DatagramBatchSize), o => o.DatagramBatchSize, (o, v) => o.DatagramBatchSize = v),
     ];
 
-    private static readonly string[] ServiceKeys = [nameof(ServiceOptions.MaxLine), nameof(ServiceOptions.LineFlush), nameof(ServiceOptions.LineTimeout)];
+    /// <summary><c>Tls:SelfSigned</c>: not a property of <see cref="TlsServerOptions"/> but what the tool's <c>--tls-self-signed</c> sets, an ephemeral <see cref="TlsServerOptions.Certificate"/>.</summary>
+    public const string SelfSignedKey = "SelfSigned";
+
+    private static readonly OptionKey<TlsServerOptions>[] TlsKeys =
+    [
+        OptionKey.Text<TlsServerOptions>(nameof(TlsServerOptions.CertificatePath), o => o.CertificatePath, (o, v) => o.CertificatePath = v),
+        OptionKey.Text<TlsServerOptions>(nameof(TlsServerOptions.KeyPath), o => o.KeyPath, (o, v) => o.KeyPath = v),
+        OptionKey.Secret<TlsServerOptions>(nameof(TlsServerOptions.Password), (o, v) => o.Password = v),
+        OptionKey<TlsServerOptions>.Scalar(
+            SelfSignedKey,
+            OptionText.Bool,
+            (o, on) => o.Certificate = on ? TlsCertificates.CreateSelfSigned() : o.Certificate,
+            (json, key, o) => json.WriteBoolean(key, o.Certificate is not null && o.CertificatePath is null)),
+        OptionKey.Text<TlsServerOptions>(nameof(TlsServerOptions.ClientCertificateAuthorityPath), o => o.ClientCertificateAuthorityPath, (o, v) => o.ClientCertificateAuthorityPath = v),
+        OptionKey<TlsServerOptions>.List(nameof(TlsServerOptions.ApplicationProtocols), o => o.ApplicationProtocols),
+        OptionKey.Duration<TlsServerOptions>(nameof(TlsServerOptions.HandshakeTimeout), o => o.HandshakeTimeout, (o, v) => o.HandshakeTimeout = v),
+    ];
+
+    private static readonly OptionKey<ChatOptions>[] ChatKeys =
+    [
+        OptionKey.Int<ChatOptions>(nameof(ChatOptions.MaxMembers), o => o.MaxMembers, (o, v) => o.MaxMembers = v),
+        OptionKey.Int<ChatOptions>(nameof(ChatOptions.MaxLineBytes), o => o.MaxLineBytes, (o, v) => o.MaxLineBytes = v),
+        OptionKey.Int<ChatOptions>(nameof(ChatOptions.MaxLineRate), o => o.MaxLineRate, (o, v) => o.MaxLineRate = v),
+        OptionKey.Int<ChatOptions>(nameof(ChatOptions.LineBurst), o => o.LineBurst, (o, v) => o.LineBurst = v),
+        OptionKey.Int<ChatOptions>(nameof(ChatOptions.MaxQueuedBytes), o => o.MaxQueuedBytes, (o, v) => o.MaxQueuedBytes = v),
+        OptionKey.Int<ChatOptions>(nameof(ChatOptions.SoftQueuedBytes), o => o.SoftQueuedBytes, (o, v) => o.SoftQueuedBytes = v),
+        OptionKey.Duration<ChatOptions>(nameof(ChatOptions.SoftQueueGrace), o => o.SoftQueueGrace, (o, v) => o.SoftQueueGrace = v),
+        OptionKey.Enum<ChatOptions, ChatBehindPolicy>(nameof(ChatOptions.BehindPolicy), o => o.BehindPolicy, (o, v) => o.BehindPolicy = v),
+        OptionKey.Duration<ChatOptions>(nameof(ChatOptions.WriteDeadline), o => o.WriteDeadline, (o, v) => o.WriteDeadline = v, zeroIsOff: true),
+        OptionKey.Duration<ChatOptions>(nameof(ChatOptions.NickTimeout), o => o.NickTimeout, (o, v) => o.NickTimeout = v, zeroIsOff: true),
+        OptionKey.Duration<ChatOptions>(nameof(ChatOptions.CloseTimeout), o => o.CloseTimeout, (o, v) => o.CloseTimeout = v),
+        OptionKey.Text<ChatOptions>(nameof(ChatOptions.DefaultRoom), o => o.DefaultRoom, (o, v) => o.DefaultRoom = v),
+        OptionKey.Text<ChatOptions>(nameof(ChatOptions.ServerName), o => o.ServerName, (o, v) => o.ServerName = v),
+    ];
+
+    /// <summary>The section of the TLS keys under a server's: <c>Tls</c>.</summary>
+    public const string TlsSection = nameof(ServerOptions.Tls);
+
+    /// <summary>The section of the chat's keys under a server's: <c>Chat</c>.</summary>
+    public const string ChatSection = "Chat";
+
+    private static readonly OptionKey<ServiceOptions>[] ServiceKeys =
+    [
+        OptionKey.Int<ServiceOptions>(nameof(ServiceOptions.MaxLine), o => o.MaxLine, (o, v) => o.MaxLine = v),
+        OptionKey.Duration<ServiceOptions>(nameof(ServiceOptions.LineFlush), o => o.LineFlush, (o, v) => o.LineFlush = v),
+        OptionKey.Duration<ServiceOptions>(nameof(ServiceOptions.LineTimeout), o => o.LineTimeout, (o, v) => o.LineTimeout = v, zeroIsOff: true),
+    ];
 
     /// <summary>The keys <see cref="Bind(IConfiguration, ServerOptions)"/> and <see cref="Bind(IConfiguration, ServiceOptions)"/> read, at the section's top level.</summary>
-    public static IReadOnlyList<string> Keys { get; } = [.. ServerKeys, .. ServiceKeys];
+    public static IReadOnlyList<string> Keys { get; } =
+        [nameof(ServerOptions.Listen), .. ServerKeys.Select(k => k.Name), nameof(ServerOptions.Transport), TlsSection, .. ServiceKeys.Select(k => k.Name), ChatSection];
 
-    /// <summary>Reads the server's options from <paramref name="section"/> into <paramref name="options"/>.</summary>
+    /// <summary>The keys under <c>Tls</c> (<see cref="BindTls"/>), <c>TlsServerOptions</c>' property names and <see cref="SelfSignedKey"/>.</summary>
+    public static IReadOnlyList<string> TlsKeyNames { get; } = [.. TlsKeys.Select(k => k.Name)];
+
+    /// <summary>The keys under <c>Chat</c> (<see cref="Bind(IConfiguration, ChatOptions)"/>), <see cref="ChatOptions"/>' property names.</summary>
+    public static IReadOnlyList<string> ChatKeyNames { get; } = [.. ChatKeys.Select(k => k.Name)];
+
+    /// <summary>Reads the server's options from <paramref name="section"/> into <paramref name="options"/>, all but <c>Tls</c> (<see cref="BindTls"/>).</summary>
     public static void Bind(IConfiguration section, ServerOptions options)
     {
         ArgumentNullException.ThrowIfNull(section);
         ArgumentNullException.ThrowIfNull(options);
         BindListen(section, options);
-        Read(section, nameof(ServerOptions.Model), v => options.Model = ParseEnum<ConcurrencyModel>(v));
-        Read(section, nameof(ServerOptions.LoopBackend), v => options.LoopBackend = ParseEnum<LoopBackend>(v));
-        Read(section, nameof(ServerOptions.AsyncLoops), v => options.AsyncLoops = ParseInt(v));
-        Read(section, nameof(ServerOptions.MaxConnections), v => options.MaxConnections = ParseInt(v));
-        Read(section, nameof(ServerOptions.MaxConnectionsPerAddress), v => options.MaxConnectionsPerAddress = ParseInt(v));
-        Read(section, nameof(ServerOptions.DescriptorReserve), v => options.DescriptorReserve = ParseInt(v));
-        Read(section, nameof(ServerOptions.RaiseDescriptorLimit), v => options.RaiseDescriptorLimit = ParseBool(v));
-        Read(section, nameof(ServerOptions.EvictionGrace), v => options.EvictionGrace = ParseDuration(v));
-        Read(section, nameof(ServerOptions.IdleTimeout), v => options.IdleTimeout = ParseDuration(v));
-        Read(section, nameof(ServerOptions.DrainTimeout), v => options.DrainTimeout = ParseDuration(v));
-        Read(section, nameof(ServerOptions.DatagramReplyRate), v => options.DatagramReplyRate = ParseInt(v));
-        Read(section, nameof(ServerOptions.DatagramReplyBurst), v => options.DatagramReplyBurst = ParseInt(v));
-        Read(section, nameof(ServerOptions.DatagramReplyLimitLoopback), v => options.DatagramReplyLimitLoopback = ParseBool(v));
-        Read(section, nameof(ServerOptions.ServiceName), v => options.ServiceName = v);
-
-        var transport = section.GetSection(nameof(ServerOptions.Transport));
-        var t = options.Transport;
-        Read(transport, nameof(TransportOptions.NoDelay), v => t.NoDelay = ParseBool(v));
-        Read(transport, nameof(TransportOptions.KeepAlive), v => t.KeepAlive = ParseBool(v));
-        Read(transport, nameof(TransportOptions.ReuseAddress), v => t.ReuseAddress = ParseBool(v));
-        Read(transport, nameof(TransportOptions.SendBufferSize), v => t.SendBufferSize = ParseInt(v));
-        Read(transport, nameof(TransportOptions.ReceiveBufferSize), v => t.ReceiveBufferSize = ParseInt(v));
-        Read(transport, nameof(TransportOptions.Backlog), v => t.Backlog = ParseInt(v));
-        Read(transport, nameof(TransportOptions.UnixSocketMode), v => t.UnixSocketMode = ParseMode(v));
+        ReadAll(ServerKeys, section, options);
+        ReadAll(TransportKeys, section.GetSection(nameof(ServerOptions.Transport)), options.Transport);
     }
 
     /// <summary>Reads the line-based services' options (<c>MaxLine</c>, <c>LineFlush</c>, <c>LineTimeout</c>; 0 = off) from <paramref name="section"/>.</summary>
@@ -81,9 +130,72 @@ public static class ServerOptionsBinder
     {
         ArgumentNullException.ThrowIfNull(section);
         ArgumentNullException.ThrowIfNull(options);
-        Read(section, nameof(ServiceOptions.MaxLine), v => options.MaxLine = ParseInt(v));
-        Read(section, nameof(ServiceOptions.LineFlush), v => options.LineFlush = ParseDuration(v));
-        Read(section, nameof(ServiceOptions.LineTimeout), v => options.LineTimeout = ParseDuration(v) is { } d && d > TimeSpan.Zero ? d : Timeout.InfiniteTimeSpan);
+        ReadAll(ServiceKeys, section, options);
+    }
+
+    /// <summary>
+    /// Reads the <c>Tls</c> keys of <paramref name="section"/> into <paramref name="options"/>'s
+    /// <see cref="ServerOptions.Tls"/>, made when absent, if the section has any; else leaves it as it is. Apart from
+    /// <see cref="Bind(IConfiguration, ServerOptions)"/> because <c>Tls:SelfSigned</c> makes a certificate, which a
+    /// reread for the limits should not. The files are checked by <see cref="Validate"/>, not here.
+    /// </summary>
+    public static void BindTls(IConfiguration section, ServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        ArgumentNullException.ThrowIfNull(options);
+        var tls = section.GetSection(TlsSection);
+        if (tls.GetChildren().Any())
+        {
+            ReadAll(TlsKeys, tls, options.Tls ??= new TlsServerOptions());
+        }
+    }
+
+    /// <summary>Reads the chat's options (<c>Chat:MaxMembers</c>, <c>Chat:MaxLineRate</c>, …) from <paramref name="section"/>'s <c>Chat</c> section.</summary>
+    public static void Bind(IConfiguration section, ChatOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        ArgumentNullException.ThrowIfNull(options);
+        ReadAll(ChatKeys, section.GetSection(ChatSection), options);
+    }
+
+    /// <summary>
+    /// Writes the options as properties of the JSON object open in <paramref name="json"/>, by the keys the binder
+    /// reads (<c>--print-config</c>). <c>Tls:Password</c> is never written; <c>Tls:SelfSigned</c> says whether an
+    /// in-memory certificate is used.
+    /// </summary>
+    public static void Write(Utf8JsonWriter json, ServerOptions server, ServiceOptions? services = null, ChatOptions? chat = null)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(server);
+        json.WriteStartArray(nameof(ServerOptions.Listen));
+        foreach (var endpoint in server.Listen.Select(e => e.ToString()).Concat(server.InheritedListeners.Select(a => a.ToString())))
+        {
+            json.WriteStringValue(endpoint);
+        }
+
+        json.WriteEndArray();
+        WriteAll(ServerKeys, json, server);
+        json.WriteStartObject(nameof(ServerOptions.Transport));
+        WriteAll(TransportKeys, json, server.Transport);
+        json.WriteEndObject();
+        if (server.Tls is { } tls)
+        {
+            json.WriteStartObject(TlsSection);
+            WriteAll(TlsKeys, json, tls);
+            json.WriteEndObject();
+        }
+
+        if (services is not null)
+        {
+            WriteAll(ServiceKeys, json, services);
+        }
+
+        if (chat is not null)
+        {
+            json.WriteStartObject(ChatSection);
+            WriteAll(ChatKeys, json, chat);
+            json.WriteEndObject();
+        }
     }
 
     /// <summary>
@@ -102,11 +214,18 @@ public static class ServerOptionsBinder
             }
         }
 
-        foreach (var child in section.GetSection(nameof(ServerOptions.Transport)).GetChildren())
+        ThrowOnUnknownKeys(section.GetSection(nameof(ServerOptions.Transport)), TransportKeys, "transport");
+        ThrowOnUnknownKeys(section.GetSection(TlsSection), TlsKeys, "TLS");
+        ThrowOnUnknownKeys(section.GetSection(ChatSection), ChatKeys, "chat");
+    }
+
+    private static void ThrowOnUnknownKeys<T>(IConfigurationSection section, OptionKey<T>[] keys, string what)
+    {
+        foreach (var child in section.GetChildren())
         {
-            if (!TransportKeys.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
+            if (!keys.Any(k => string.Equals(k.Name, child.Key, StringComparison.OrdinalIgnoreCase)))
             {
-                throw new SwitchboardConfigurationException(PathOf(child), "is not a transport option (known: " + string.Join(", ", TransportKeys) + ")");
+                throw new SwitchboardConfigurationException(PathOf(child), $"is not a {what} option (known: " + string.Join(", ", keys.Select(k => k.Name)) + ")");
             }
         }
     }
@@ -123,18 +242,47 @@ public static class ServerOptionsBinder
     }
 
     /// <summary>
-    /// Calls <see cref="ServerOptions.Validate"/> and <see cref="ServiceOptions.Validate"/>, turning an
-    /// <see cref="OptionOutOfRangeException"/> into a <see cref="SwitchboardConfigurationException"/> whose key is the
-    /// option's under <paramref name="section"/>. Any other <see cref="ArgumentException"/> passes unchanged: it is
-    /// not a key's fault (<c>SWITCHBOARD_LOOP_BACKEND</c> names an unknown backend) and says so in one line itself.
+    /// Checks the TLS settings against the listeners and loads their files (an error names the key: <c>Tls:CertificatePath</c>, <c>Tls:SelfSigned</c> …), then calls
+    /// <see cref="ServerOptions.Validate"/>, <see cref="ServiceOptions.Validate"/> and <see cref="ChatOptions.Validate"/>,
+    /// turning an <see cref="OptionOutOfRangeException"/> into a <see cref="SwitchboardConfigurationException"/> whose
+    /// key is the option's under <paramref name="section"/> (the chat's under <c>Chat</c>). Any other
+    /// <see cref="ArgumentException"/> passes unchanged: it is not a key's fault (<c>SWITCHBOARD_LOOP_BACKEND</c> names
+    /// an unknown backend) and says so in one line itself.
     /// </summary>
-    public static void Validate(IConfiguration section, ServerOptions server, ServiceOptions? services = null)
+    public static void Validate(IConfiguration section, ServerOptions server, ServiceOptions? services = null, ChatOptions? chat = null)
     {
+        ArgumentNullException.ThrowIfNull(section);
         ArgumentNullException.ThrowIfNull(server);
+        ValidateTls(section, server);
+        var prefix = "";
         try
         {
             server.Validate();
             services?.Validate();
+            prefix = ChatSection + ".";
+            chat?.Validate();
+        }
+        catch (OptionOutOfRangeException e) when (e.OptionName.Length > 0)
+        {
+            throw new SwitchboardConfigurationException(KeyOf(section, prefix + e.OptionName), e.Rule, e);
+        }
+    }
+
+    /// <summary>
+    /// The TLS part of <see cref="Validate"/>, for a caller that merges TLS settings from elsewhere afterwards (the
+    /// tool's flags): a tls:// listener without settings, a <c>Tls</c> section without a tls:// listener,
+    /// <c>Tls:SelfSigned</c> beside <c>Tls:CertificatePath</c>, <c>Tls:KeyPath</c> alone, a file that is missing or does
+    /// not load (a wrong <c>Tls:Password</c>), a <c>Tls:HandshakeTimeout</c> out of range: each one
+    /// <see cref="SwitchboardConfigurationException"/> naming its key. The files are loaded once and let go.
+    /// </summary>
+    public static void ValidateTls(IConfiguration section, ServerOptions server)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        ArgumentNullException.ThrowIfNull(server);
+        TlsSettings.Check(section, server);
+        try
+        {
+            server.Tls?.Validate();
         }
         catch (OptionOutOfRangeException e) when (e.OptionName.Length > 0)
         {
@@ -175,76 +323,21 @@ public static class ServerOptionsBinder
         }
     }
 
-    private static void Read(IConfiguration section, string key, Action<string> apply)
+    private static void ReadAll<T>(OptionKey<T>[] keys, IConfiguration section, T options)
     {
-        var entry = section.GetSection(key);
-        if (entry.Value is not { } value)
+        foreach (var key in keys)
         {
-            return;
+            key.Read(section, options);
         }
+    }
 
-        try
+    private static void WriteAll<T>(OptionKey<T>[] keys, Utf8JsonWriter json, T options)
+    {
+        foreach (var key in keys)
         {
-            apply(value.Trim());
-        }
-        catch (FormatException e)
-        {
-            throw new SwitchboardConfigurationException(entry.Path, $"'{value}': {e.Message}", e);
+            key.Write(json, options);
         }
     }
 
     private static string PathOf(IConfigurationSection section) => section.Path;
-
-    private static int ParseInt(string value) =>
-        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : throw new FormatException("not a whole number");
-
-    private static bool ParseBool(string value) =>
-        bool.TryParse(value, out var b) ? b : throw new FormatException("not true or false");
-
-    private static T ParseEnum<T>(string value)
-        where T : struct, Enum =>
-        Enum.TryParse<T>(value, ignoreCase: true, out var e) && Enum.IsDefined(e) && !int.TryParse(value, CultureInfo.InvariantCulture, out _)
-            ? e
-            : throw new FormatException("not one of " + string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant())));
-
-    /// <summary>A duration as the tool writes it (<c>500ms</c>, <c>5s</c>, <c>2m</c>, <c>1h</c>, <c>0</c>) or as .NET does (<c>00:00:05</c>).</summary>
-    private static TimeSpan ParseDuration(string value)
-    {
-        if (value == "0")
-        {
-            return TimeSpan.Zero;
-        }
-
-        (string unit, double scale)[] units = [("ms", 1), ("s", 1_000), ("m", 60_000), ("h", 3_600_000)];
-        foreach (var (unit, scale) in units)
-        {
-            if (value.EndsWith(unit, StringComparison.OrdinalIgnoreCase)
-                && double.TryParse(value.AsSpan(0, value.Length - unit.Length), NumberStyles.Float, CultureInfo.InvariantCulture, out var amount)
-                && amount >= 0 && amount * scale < TimeSpan.MaxValue.TotalMilliseconds)
-            {
-                return TimeSpan.FromMilliseconds(amount * scale);
-            }
-        }
-
-        return TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var span)
-            ? span
-            : throw new FormatException("not a duration such as 500ms, 5s, 2m, 1h or 00:00:05");
-    }
-
-    private static UnixFileMode ParseMode(string octal)
-    {
-        try
-        {
-            var bits = Convert.ToInt32(octal, 8);
-            if (bits is >= 0 and <= 0x1FF)
-            {
-                return (UnixFileMode)bits;
-            }
-        }
-        catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
-        {
-        }
-
-        throw new FormatException("not an octal permission such as 600 or 660");
-    }
 }

@@ -4,8 +4,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Switchboard.Chat;
 using Switchboard.Handlers;
 using Switchboard.Hosting.Internal;
+using Switchboard.Security;
 using Switchboard.Services;
 using Switchboard.Serving;
 
@@ -13,7 +15,8 @@ namespace Switchboard.Hosting;
 
 /// <summary>
 /// One named <see cref="Serving.Server"/> run by the host: started with the host (options read from
-/// <c>Switchboard:Servers:NAME</c>, then the code's configuration, then validated), stopped within the host's shutdown
+/// <c>Switchboard:Servers:NAME</c>, its <c>Tls</c> and <c>Chat</c> sections too, then the code's configuration, then
+/// validated), stopped within the host's shutdown
 /// token: the drain ends when the token fires. When the configuration reloads, the limits (<see cref="ServerLimits"/>)
 /// reload into the running server; a change to anything else (listeners, model, service, transport, TLS) is logged
 /// once as needing a restart, and a bad value once as an error naming its key (the limits in force stay).
@@ -50,27 +53,38 @@ public sealed class SwitchboardHostedServer : IHostedService, IDisposable
         // The Generic Host registers its configuration; without one there is nothing to bind.
         var configuration = _services.GetService<IConfiguration>() ?? throw new InvalidOperationException("Switchboard servers need an IConfiguration in the container (the Generic Host registers one)");
         var section = configuration.GetSection(ConfigurationPath);
-        var options = ReadOptions(section);
+        var options = ReadOptions(section, withTls: true);
         var serviceOptions = new ServiceOptions();
         ServerOptionsBinder.Bind(section, serviceOptions);
+        var chatOptions = new ChatOptions { MeterFactory = options.MeterFactory };
+        ServerOptionsBinder.Bind(section, chatOptions);
         if (options.Listen.Count == 0 && options.InheritedListeners.Count == 0)
         {
             throw new SwitchboardConfigurationException($"{ConfigurationPath}:Listen", "is empty: give at least one endpoint, e.g. tcp://127.0.0.1:7007");
         }
 
-        ServerOptionsBinder.Validate(section, options, serviceOptions);
-        var (stream, datagram) = CreateHandlers(section, serviceOptions);
+        ServerOptionsBinder.Validate(section, options, serviceOptions, chatOptions);
         var loggers = _services.GetService<ILoggerFactory>();
+        var logger = (loggers ?? NullLoggerFactory.Instance).CreateLogger("Switchboard.Hosting");
+        if (options.Tls is { Certificate: { } inMemory, CertificatePath: null } && section.GetSection($"{ServerOptionsBinder.TlsSection}:{ServerOptionsBinder.SelfSignedKey}").Value is not null)
+        {
+            HostingLog.SelfSigned(logger, ConfigurationPath, TlsCertificates.Sha256Fingerprint(inMemory));
+        }
+
+        var (stream, datagram) = CreateHandlers(section, serviceOptions, chatOptions);
         var server = new Server(options, stream, datagram, loggers);
         server.Start();
         Server = server;
         _state = SwitchboardServerState.Listening;
-        _reloader = new LimitsReloader(section, configuration, server, ReadOptions, (loggers ?? NullLoggerFactory.Instance).CreateLogger("Switchboard.Hosting"));
+        _reloader = new LimitsReloader(section, configuration, server, s => ReadOptions(s, withTls: false), logger);
         return Task.CompletedTask;
     }
 
-    /// <summary>The server's options as the section and then the code give them; at start and at each reload.</summary>
-    private ServerOptions ReadOptions(IConfigurationSection section)
+    /// <summary>
+    /// The server's options as the section and then the code give them; at start and at each reload (which reads the
+    /// limits only, so leaves TLS out: <c>Tls:SelfSigned</c> would make a certificate each time).
+    /// </summary>
+    private ServerOptions ReadOptions(IConfigurationSection section, bool withTls)
     {
         ServerOptionsBinder.ThrowOnUnknownKeys(section, "Service");
         var options = new ServerOptions
@@ -79,6 +93,11 @@ public sealed class SwitchboardHostedServer : IHostedService, IDisposable
             MeterFactory = _services.GetService<IMeterFactory>(),
         };
         ServerOptionsBinder.Bind(section, options);
+        if (withTls)
+        {
+            ServerOptionsBinder.BindTls(section, options);
+        }
+
         _registration.Configure?.Invoke(options);
         return options;
     }
@@ -106,7 +125,7 @@ public sealed class SwitchboardHostedServer : IHostedService, IDisposable
         _reloader = null;
     }
 
-    private (IStreamHandler? Stream, IDatagramHandler? Datagram) CreateHandlers(IConfiguration section, ServiceOptions serviceOptions)
+    private (IStreamHandler? Stream, IDatagramHandler? Datagram) CreateHandlers(IConfiguration section, ServiceOptions serviceOptions, ChatOptions chatOptions)
     {
         if (_registration.HandlerType is { } type)
         {
@@ -118,15 +137,15 @@ public sealed class SwitchboardHostedServer : IHostedService, IDisposable
         var name = _registration.Service ?? section[nameof(_registration.Service)];
         if (string.IsNullOrWhiteSpace(name))
         {
-            throw new SwitchboardConfigurationException($"{ConfigurationPath}:Service", "is missing: name a service (" + string.Join(", ", NamedServices.Names) + ") or add the server with a handler type");
+            throw new SwitchboardConfigurationException($"{ConfigurationPath}:Service", "is missing: name a service (" + string.Join(", ", ServiceCatalog.Names) + ") or add the server with a handler type");
         }
 
-        if (!NamedServices.TryCreate(name, serviceOptions, out var stream, out var datagram))
+        if (ServiceCatalog.Create(name, serviceOptions, chatOptions) is not { } service)
         {
-            throw new SwitchboardConfigurationException($"{ConfigurationPath}:Service", $"'{name}' is not a service (" + string.Join(", ", NamedServices.Names) + ")");
+            throw new SwitchboardConfigurationException($"{ConfigurationPath}:Service", $"'{name}' is not a service (" + string.Join(", ", ServiceCatalog.Names) + ")");
         }
 
-        _ownedHandler = stream as IDisposable;
-        return (stream, datagram);
+        _ownedHandler = service.StreamHandler as IDisposable;
+        return (service.StreamHandler, service.DatagramHandler);
     }
 }

@@ -48,6 +48,7 @@ internal sealed class SwitchboardConnectionHandler
             Abort = () => context.Abort(new Microsoft.AspNetCore.Connections.ConnectionAbortedException("aborted by the Switchboard handler")),
             ServerStopping = stopping.Token,
             Socket = context.Features.Get<IConnectionSocketFeature>()?.Socket,
+            ClassifyFailure = e => KestrelFailure(e, stopping.Token),
         });
         var connection = pipe.Connection;
         KestrelLog.ConnectionAccepted(_logger, connection.Id, connection.RemoteText, connection.LocalEndpoint, _serviceName, context.ConnectionId);
@@ -114,6 +115,31 @@ internal sealed class SwitchboardConnectionHandler
 
             connection.Abort();
         }
+    }
+
+    /// <summary>
+    /// Kestrel's exceptions for a lost connection, for the reads and writes to throw the library's instead: its reset
+    /// (behind <c>UseHttps</c>, inside the <c>SslStream</c>'s <see cref="IOException"/>) is the peer's; its abort is the
+    /// drain's while the server stops, else an error. Null for anything else: the handler's own failure.
+    /// </summary>
+    private static CloseReason? KestrelFailure(Exception e, CancellationToken stopping)
+    {
+        for (var cause = e; cause is not null; cause = cause.InnerException)
+        {
+            switch (cause)
+            {
+                case Microsoft.AspNetCore.Connections.ConnectionResetException:
+                    return CloseReason.PeerReset;
+                case Microsoft.AspNetCore.Connections.ConnectionAbortedException:
+                    return stopping.IsCancellationRequested ? CloseReason.Drain : CloseReason.Error;
+                case IOException:
+                    continue;
+                default:
+                    return null;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

@@ -55,35 +55,40 @@ internal sealed class ChatServeOptions
     public IEnumerable<Option> All => [MaxMembers, MaxLineRate, LineBurst, MaxQueueBytes, SoftQueueBytes, SoftQueueGrace, Behind, WriteDeadline, NickTimeout];
 
     /// <summary>
-    /// The chat's options from its flags, checked by <see cref="ChatOptions.Validate"/> whichever service runs; the
-    /// chat's line limit is its own default unless --max-line is given.
+    /// The chat's options: a flag given wins, else the configuration's (<c>Chat:…</c>, or the library's default),
+    /// checked by <see cref="ChatOptions.Validate"/> whichever service runs; the chat's line limit is
+    /// <c>Chat:MaxLineBytes</c> (or its own default) unless --max-line is given.
     /// </summary>
-    public ChatOptions Read(ParseResult parse, ServiceOptions options, Option<int> maxLine)
+    public ChatOptions Read(ParseResult parse, ServiceOptions options, Option<int> maxLine, ChatOptions configured)
     {
         var chat = new ChatOptions
         {
-            MaxMembers = parse.GetValue(MaxMembers),
-            MaxLineRate = parse.GetValue(MaxLineRate),
-            LineBurst = parse.GetValue(LineBurst),
-            MaxQueuedBytes = parse.GetValue(MaxQueueBytes),
-            SoftQueuedBytes = parse.GetValue(SoftQueueBytes),
-            SoftQueueGrace = OptionValues.Parse(parse.GetValue(SoftQueueGrace)!, SoftQueueGrace.Name),
-            BehindPolicy = Enum.Parse<ChatBehindPolicy>(parse.GetValue(Behind)!, ignoreCase: true),
-            WriteDeadline = OptionValues.Parse(parse.GetValue(WriteDeadline)!, WriteDeadline.Name) is { } write && write > TimeSpan.Zero ? write : Timeout.InfiniteTimeSpan,
-            MaxLineBytes = IsGiven(parse, maxLine) ? options.MaxLine : Defaults.MaxLineBytes,
-            NickTimeout = OptionValues.Parse(parse.GetValue(NickTimeout)!, NickTimeout.Name) is { } nick && nick > TimeSpan.Zero ? nick : Timeout.InfiniteTimeSpan,
+            MaxMembers = Pick(parse, MaxMembers, configured.MaxMembers),
+            MaxLineRate = Pick(parse, MaxLineRate, configured.MaxLineRate),
+            LineBurst = Pick(parse, LineBurst, configured.LineBurst),
+            MaxQueuedBytes = Pick(parse, MaxQueueBytes, configured.MaxQueuedBytes),
+            SoftQueuedBytes = Pick(parse, SoftQueueBytes, configured.SoftQueuedBytes),
+            SoftQueueGrace = IsGiven(parse, SoftQueueGrace) ? OptionValues.Parse(parse.GetValue(SoftQueueGrace)!, SoftQueueGrace.Name) : configured.SoftQueueGrace,
+            BehindPolicy = IsGiven(parse, Behind) ? Enum.Parse<ChatBehindPolicy>(parse.GetValue(Behind)!, ignoreCase: true) : configured.BehindPolicy,
+            WriteDeadline = IsGiven(parse, WriteDeadline) ? OffWhenZero(OptionValues.Parse(parse.GetValue(WriteDeadline)!, WriteDeadline.Name)) : configured.WriteDeadline,
+            MaxLineBytes = IsGiven(parse, maxLine) ? options.MaxLine : configured.MaxLineBytes,
+            NickTimeout = IsGiven(parse, NickTimeout) ? OffWhenZero(OptionValues.Parse(parse.GetValue(NickTimeout)!, NickTimeout.Name)) : configured.NickTimeout,
+            CloseTimeout = configured.CloseTimeout,
+            DefaultRoom = configured.DefaultRoom,
+            ServerName = configured.ServerName,
         };
         chat.Validate();
         return chat;
     }
 
     /// <summary>
-    /// For chat, the connection limit follows --max-members (plus room to say "full") unless given; at most the
+    /// For chat, the connection limit follows --max-members (plus room to say "full") unless given (as a flag or in the
+    /// configuration); at most the
     /// largest count, where a chat of that many members has no room left to say so.
     /// </summary>
-    public static void AdjustServer(ParseResult parse, ChatOptions chat, ServerOptions server, Option<int> maxConnections)
+    public static void AdjustServer(ParseResult parse, ChatOptions chat, ServerOptions server, Option<int> maxConnections, ConfiguredOptions configured)
     {
-        if (!IsGiven(parse, maxConnections))
+        if (!IsGiven(parse, maxConnections) && !configured.Has(nameof(ServerOptions.MaxConnections)))
         {
             server.MaxConnections = Math.Min(chat.MaxMembers + FullNoticeHeadroom, OptionLimits.LargestCount);
         }
@@ -100,4 +105,8 @@ internal sealed class ChatServeOptions
     }
 
     private static bool IsGiven(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };
+
+    private static T Pick<T>(ParseResult parse, Option<T> flag, T configured) => IsGiven(parse, flag) ? parse.GetValue(flag)! : configured;
+
+    private static TimeSpan OffWhenZero(TimeSpan duration) => duration > TimeSpan.Zero ? duration : Timeout.InfiniteTimeSpan;
 }

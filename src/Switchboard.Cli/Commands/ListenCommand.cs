@@ -60,6 +60,7 @@ internal static class ListenCommand
             new ServerOptions { MaxConnections = max }.Validate(); // its rule, whether or not --keep-open uses it
             var crlf = netcat.Crlf(parse);
             var tlsOptions = tls.Read(parse, [endpoint]);
+            TlsServeOptions.ReportSelfSigned(tlsOptions);
 
             return endpoint.Kind.IsStream()
                 ? await ListenStreamAsync(endpoint, relay, many ? max : 1, many, crlf, tlsOptions)

@@ -7,6 +7,7 @@ using Switchboard.Cli.Hosting;
 using Switchboard.Cli.Parsing;
 using Switchboard.Endpoints;
 using Switchboard.Exec;
+using Switchboard.Hosting;
 using Switchboard.Options;
 using Switchboard.Services;
 using Switchboard.Serving;
@@ -108,43 +109,44 @@ internal static class ServeCommand
             }
 
             var execOptions = isExec ? exec.Read(parse, "serve exec") : null;
-            var (configured, configuredServices, configuredListen) = config.Read(parse);
+            var configured = config.Read(parse);
             var serviceOptions = new ServiceOptions
             {
-                MaxLine = Pick(parse, maxLine, configuredServices.MaxLine),
-                LineFlush = PickDuration(parse, lineFlush, configuredServices.LineFlush),
+                MaxLine = Pick(parse, maxLine, configured.Services.MaxLine),
+                LineFlush = PickDuration(parse, lineFlush, configured.Services.LineFlush),
                 LineTimeout = IsGiven(parse, lineTimeout)
                     ? (OptionValues.Parse(parse.GetValue(lineTimeout)!, lineTimeout.Name) is { } limit && limit > TimeSpan.Zero ? limit : Timeout.InfiniteTimeSpan)
-                    : configuredServices.LineTimeout,
+                    : configured.Services.LineTimeout,
             };
             serviceOptions.Validate();
-            var chatOptions = chat.Read(parse, serviceOptions, maxLine);
+            var chatOptions = chat.Read(parse, serviceOptions, maxLine, configured.Chat);
             var backplaneOptions = backplane.Read(parse);
             var options = new ServerOptions
             {
-                Model = IsGiven(parse, model) ? Enum.Parse<ConcurrencyModel>(parse.GetValue(model)!, ignoreCase: true) : configured.Model,
-                LoopBackend = configured.LoopBackend,
-                AsyncLoops = Pick(parse, asyncLoops, configured.AsyncLoops),
-                MaxConnections = Pick(parse, maxConnections, configured.MaxConnections),
-                MaxConnectionsPerAddress = Pick(parse, maxPerAddress, configured.MaxConnectionsPerAddress),
-                DescriptorReserve = configured.DescriptorReserve,
-                EvictionGrace = configured.EvictionGrace,
+                Model = IsGiven(parse, model) ? Enum.Parse<ConcurrencyModel>(parse.GetValue(model)!, ignoreCase: true) : configured.Server.Model,
+                LoopBackend = configured.Server.LoopBackend,
+                AsyncLoops = Pick(parse, asyncLoops, configured.Server.AsyncLoops),
+                MaxConnections = Pick(parse, maxConnections, configured.Server.MaxConnections),
+                MaxConnectionsPerAddress = Pick(parse, maxPerAddress, configured.Server.MaxConnectionsPerAddress),
+                DescriptorReserve = configured.Server.DescriptorReserve,
+                EvictionGrace = configured.Server.EvictionGrace,
                 RaiseDescriptorLimit = true, // the tool owns its process
 
-                IdleTimeout = PickDuration(parse, idleTimeout, configured.IdleTimeout),
-                DrainTimeout = PickDuration(parse, drain, configured.DrainTimeout),
-                DatagramReplyRate = Pick(parse, replyRate, configured.DatagramReplyRate),
-                DatagramReplyBurst = Pick(parse, replyBurst, configured.DatagramReplyBurst),
-                DatagramReplyLimitLoopback = Pick(parse, replyLimitLoopback, configured.DatagramReplyLimitLoopback),
+                IdleTimeout = PickDuration(parse, idleTimeout, configured.Server.IdleTimeout),
+                DrainTimeout = PickDuration(parse, drain, configured.Server.DrainTimeout),
+                DatagramReplyRate = Pick(parse, replyRate, configured.Server.DatagramReplyRate),
+                DatagramReplyBurst = Pick(parse, replyBurst, configured.Server.DatagramReplyBurst),
+                DatagramReplyLimitLoopback = Pick(parse, replyLimitLoopback, configured.Server.DatagramReplyLimitLoopback),
                 Transport = new TransportOptions
                 {
-                    NoDelay = Pick(parse, noDelay, configured.Transport.NoDelay),
-                    KeepAlive = Pick(parse, keepAlive, configured.Transport.KeepAlive),
-                    ReuseAddress = Pick(parse, reuseAddress, configured.Transport.ReuseAddress),
-                    SendBufferSize = parse.GetValue(sendBuffer) ?? configured.Transport.SendBufferSize,
-                    ReceiveBufferSize = parse.GetValue(receiveBuffer) ?? configured.Transport.ReceiveBufferSize,
-                    Backlog = Pick(parse, backlog, configured.Transport.Backlog),
-                    UnixSocketMode = parse.GetValue(unixMode) is { } mode ? FileMode(mode) : configured.Transport.UnixSocketMode,
+                    NoDelay = Pick(parse, noDelay, configured.Server.Transport.NoDelay),
+                    KeepAlive = Pick(parse, keepAlive, configured.Server.Transport.KeepAlive),
+                    ReuseAddress = Pick(parse, reuseAddress, configured.Server.Transport.ReuseAddress),
+                    SendBufferSize = parse.GetValue(sendBuffer) ?? configured.Server.Transport.SendBufferSize,
+                    ReceiveBufferSize = parse.GetValue(receiveBuffer) ?? configured.Server.Transport.ReceiveBufferSize,
+                    Backlog = Pick(parse, backlog, configured.Server.Transport.Backlog),
+                    UnixSocketMode = parse.GetValue(unixMode) is { } mode ? FileMode(mode) : configured.Server.Transport.UnixSocketMode,
+                    DatagramBatchSize = configured.Server.Transport.DatagramBatchSize,
                 },
             };
             var definition = isExec ? null : ServiceCatalog.Create(name, serviceOptions, chatOptions)!;
@@ -155,7 +157,7 @@ internal static class ServeCommand
             options.PauseAcceptingAtLimit = isExec;
             if (definition?.Name == "chat")
             {
-                ChatServeOptions.AdjustServer(parse, chatOptions, options, maxConnections);
+                ChatServeOptions.AdjustServer(parse, chatOptions, options, maxConnections, configured);
             }
             else if (backplaneOptions is not null)
             {
@@ -165,19 +167,19 @@ internal static class ServeCommand
             options.Validate(); // before any name is looked up or anything bound
 
             var given = parse.GetValue(listen) ?? [];
-            foreach (var inherited in given.Length > 0 ? given.Where(ActivationUri.IsActivationUri).Select(ActivationUri.Parse) : configured.InheritedListeners)
+            foreach (var inherited in given.Length > 0 ? given.Where(ActivationUri.IsActivationUri).Select(ActivationUri.Parse) : configured.Server.InheritedListeners)
             {
                 options.InheritedListeners.Add(inherited);
             }
 
-            if (isExec && given.Length == 0 && !configuredListen && options.InheritedListeners.Count == 0)
+            if (isExec && given.Length == 0 && !configured.Listens && options.InheritedListeners.Count == 0)
             {
                 throw new UsageException("serve exec: give --listen URI (a program has no port of its own), e.g. --listen tcp://:7000");
             }
 
             var endpoints = given.Length > 0
                 ? given.Where(t => !ActivationUri.IsActivationUri(t)).Select(EndpointUri.Parse).ToList()
-                : configuredListen ? [.. configured.Listen]
+                : configured.Listens ? [.. configured.Server.Listen]
                 : isExec ? []
                 : [EndpointUri.Parse($"tcp://127.0.0.1:{definition!.DefaultPort}"), EndpointUri.Parse($"udp://127.0.0.1:{definition.DefaultPort}")];
             if (isExec && endpoints.FirstOrDefault(e => !e.Kind.IsStream()) is { } datagram)
@@ -185,7 +187,7 @@ internal static class ServeCommand
                 throw new UsageException($"serve exec: {datagram} is a datagram endpoint; a program per connection needs a stream (tcp, tls, unix)");
             }
 
-            if (definition is { DatagramHandler: null } && given.Length == 0 && !configuredListen)
+            if (definition is { DatagramHandler: null } && given.Length == 0 && !configured.Listens)
             {
                 endpoints.RemoveAll(e => !e.Kind.IsStream()); // a stream-only service (chat) listens on TCP alone
             }
@@ -194,7 +196,13 @@ internal static class ServeCommand
                 options.Listen.Add(await WithAddressAsync(endpoint, cancellationToken));
             }
 
-            options.Tls = tls.Read(parse, [.. options.Listen]);
+            options.Tls = tls.Read(parse, [.. options.Listen], configured.Tls);
+            if (configured.Tls is not null)
+            {
+                ServerOptionsBinder.ValidateTls(configured.Section, options); // the configuration's files, now that the listeners are known
+            }
+
+            TlsServeOptions.ReportSelfSigned(options.Tls);
             if (execOptions is not null)
             {
                 ExecServeOptions.CheckMode(execOptions, options.Listen);
@@ -202,7 +210,7 @@ internal static class ServeCommand
 
             if (parse.GetValue(config.Print))
             {
-                Console.Out.WriteLine(ServeConfiguration.Format(options.ServiceName, options, serviceOptions));
+                Console.Out.WriteLine(ServeConfiguration.Format(options.ServiceName, options, serviceOptions, definition?.Name == "chat" ? chatOptions : null));
                 Console.Out.Flush();
                 return ExitCodes.Success;
             }

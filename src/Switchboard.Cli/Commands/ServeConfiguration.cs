@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
+using Switchboard.Chat;
 using Switchboard.Cli.Parsing;
 using Switchboard.Hosting;
 using Switchboard.Services;
@@ -16,14 +17,17 @@ namespace Switchboard.Cli.Commands;
 /// </summary>
 internal sealed class ServeConfiguration
 {
-    public Option<string?> File { get; } = new("--config") { Description = "JSON file whose \"Switchboard\" section holds options by the library's names (Listen, Model, MaxConnections, IdleTimeout, Transport:Backlog, MaxLine …); SWITCHBOARD__NAME environment variables override it, flags override both [default: none]" };
+    public Option<string?> File { get; } = new("--config") { Description = "JSON file whose \"Switchboard\" section holds options by the library's names (Listen, Model, MaxConnections, IdleTimeout, Transport:Backlog, MaxLine, Tls:CertificatePath, Chat:MaxMembers …); SWITCHBOARD__NAME environment variables override it, flags override both [default: none]" };
 
     public Option<bool> Print { get; } = new("--print-config") { Description = "Print the merged options (file, environment, flags) as JSON and exit [default: false]" };
 
     public IEnumerable<Option> All => [File, Print];
 
-    /// <summary>The file's and the environment's options, checked: an error names its key (<c>Switchboard:MaxConnections</c>).</summary>
-    public (ServerOptions Server, ServiceOptions Services, bool Listens) Read(ParseResult parse)
+    /// <summary>
+    /// The file's and the environment's options, checked: an error names its key (<c>Switchboard:MaxConnections</c>).
+    /// The TLS settings are checked later, with the listeners and the flags (<see cref="ServerOptionsBinder.ValidateTls"/>).
+    /// </summary>
+    public ConfiguredOptions Read(ParseResult parse)
     {
         var builder = new ConfigurationBuilder();
         if (parse.GetValue(File) is { } file)
@@ -44,18 +48,30 @@ internal sealed class ServeConfiguration
 
         var section = root.GetSection("Switchboard");
         // Not an option, but a section hosts use: SWITCHBOARD__SERVERS__… belongs to a host, not to serve.
-        ServerOptionsBinder.ThrowOnUnknownKeys(section, "Servers");
+        ServerOptionsBinder.ThrowOnUnknownKeys(section, "Servers", "Service");
         var server = new ServerOptions();
         var services = new ServiceOptions();
+        var chat = new ChatOptions();
         ServerOptionsBinder.Bind(section, server);
         ServerOptionsBinder.Bind(section, services);
-        ServerOptionsBinder.Validate(section, server, services);
-        var listens = section.GetSection(nameof(ServerOptions.Listen)) is { } listen && (listen.Value is not null || listen.GetChildren().Any());
-        return (server, services, listens);
+        ServerOptionsBinder.Bind(section, chat);
+        var withTls = new ServerOptions();
+        ServerOptionsBinder.BindTls(section, withTls);
+
+        // The values alone here: which listeners (and so whether TLS is needed) is known once the flags are in.
+        var listen = server.Listen.ToList();
+        server.Listen.Clear();
+        ServerOptionsBinder.Validate(section, server, services, chat);
+        foreach (var endpoint in listen)
+        {
+            server.Listen.Add(endpoint);
+        }
+
+        return new ConfiguredOptions(server, services, chat, withTls.Tls, section);
     }
 
-    /// <summary>The merged options as a <c>--config</c> file would hold them.</summary>
-    public static string Format(string service, ServerOptions server, ServiceOptions services)
+    /// <summary>The merged options as a <c>--config</c> file would hold them (never a TLS password; the chat's for the chat only).</summary>
+    public static string Format(string service, ServerOptions server, ServiceOptions services, ChatOptions? chat)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
@@ -63,37 +79,11 @@ internal sealed class ServeConfiguration
             json.WriteStartObject();
             json.WriteStartObject("Switchboard");
             json.WriteString("Service", service);
-            json.WriteStartArray(nameof(ServerOptions.Listen));
-            foreach (var endpoint in server.Listen.Select(e => e.ToString()).Concat(server.InheritedListeners.Select(a => a.ToString())))
-            {
-                json.WriteStringValue(endpoint);
-            }
-
-            json.WriteEndArray();
-            json.WriteString(nameof(ServerOptions.Model), server.Model.ToString().ToLowerInvariant());
-            json.WriteNumber(nameof(ServerOptions.AsyncLoops), server.AsyncLoops);
-            json.WriteNumber(nameof(ServerOptions.MaxConnections), server.MaxConnections);
-            json.WriteNumber(nameof(ServerOptions.MaxConnectionsPerAddress), server.MaxConnectionsPerAddress);
-            json.WriteString(nameof(ServerOptions.IdleTimeout), Duration(server.IdleTimeout));
-            json.WriteString(nameof(ServerOptions.DrainTimeout), Duration(server.DrainTimeout));
-            json.WriteNumber(nameof(ServerOptions.DatagramReplyRate), server.DatagramReplyRate);
-            json.WriteNumber(nameof(ServerOptions.DatagramReplyBurst), server.DatagramReplyBurst);
-            json.WriteBoolean(nameof(ServerOptions.DatagramReplyLimitLoopback), server.DatagramReplyLimitLoopback);
-            json.WriteStartObject(nameof(ServerOptions.Transport));
-            json.WriteBoolean(nameof(server.Transport.NoDelay), server.Transport.NoDelay);
-            json.WriteBoolean(nameof(server.Transport.KeepAlive), server.Transport.KeepAlive);
-            json.WriteBoolean(nameof(server.Transport.ReuseAddress), server.Transport.ReuseAddress);
-            json.WriteNumber(nameof(server.Transport.Backlog), server.Transport.Backlog);
-            json.WriteEndObject();
-            json.WriteNumber(nameof(ServiceOptions.MaxLine), services.MaxLine);
-            json.WriteString(nameof(ServiceOptions.LineFlush), Duration(services.LineFlush));
-            json.WriteString(nameof(ServiceOptions.LineTimeout), Duration(services.LineTimeout));
+            ServerOptionsBinder.Write(json, server, services, chat);
             json.WriteEndObject();
             json.WriteEndObject();
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
-
-    private static string Duration(TimeSpan value) => DurationParser.Format(value == Timeout.InfiniteTimeSpan ? TimeSpan.Zero : value);
 }

@@ -47,8 +47,13 @@ internal sealed class TlsServeOptions
 
     public IEnumerable<Option> All => [Certificate, Key, Password, SelfSigned, ClientCa, Alpn, HandshakeTimeout];
 
-    /// <summary>The TLS settings, or null when no endpoint is tls:// (then no TLS flag may be given).</summary>
-    public TlsServerOptions? Read(ParseResult parse, IReadOnlyCollection<EndpointUri> endpoints)
+    /// <summary>
+    /// The TLS settings: <paramref name="configured"/> (the <c>Tls:…</c> keys of --config and the environment) with the
+    /// flags given over it; the certificate is one choice, so --tls-cert or --tls-self-signed replaces the
+    /// configuration's certificate (and key) whole. Null when no endpoint is tls:// and nothing is configured (a TLS
+    /// flag without a tls:// endpoint is an error; configured settings without one are the binder's to refuse).
+    /// </summary>
+    public TlsServerOptions? Read(ParseResult parse, IReadOnlyCollection<EndpointUri> endpoints, TlsServerOptions? configured = null)
     {
         var certificate = parse.GetValue(Certificate);
         var selfSigned = parse.GetValue(SelfSigned);
@@ -60,12 +65,12 @@ internal sealed class TlsServeOptions
                 throw new UsageException("TLS flags given, but no tls:// endpoint to listen on: add --listen tls://HOST:PORT");
             }
 
-            return null;
+            return configured;
         }
 
-        if (certificate is not null == selfSigned)
+        if (certificate is not null && selfSigned)
         {
-            throw new UsageException("a tls:// endpoint needs a certificate: --tls-cert FILE [--tls-key FILE], or --tls-self-signed (not both)");
+            throw new UsageException("a tls:// endpoint needs one certificate: --tls-cert FILE [--tls-key FILE], or --tls-self-signed (not both)");
         }
 
         if (parse.GetValue(Key) is not null && certificate is null)
@@ -73,25 +78,49 @@ internal sealed class TlsServeOptions
             throw new UsageException("--tls-key goes with --tls-cert");
         }
 
-        var options = new TlsServerOptions
+        var options = configured ?? new TlsServerOptions();
+        if (certificate is not null || selfSigned)
         {
-            CertificatePath = certificate,
-            KeyPath = parse.GetValue(Key),
-            Password = parse.GetValue(Password),
-            ClientCertificateAuthorityPath = parse.GetValue(ClientCa),
-            HandshakeTimeout = OptionValues.Duration(parse.GetValue(HandshakeTimeout)!, "--tls-handshake-timeout"),
-        };
-        foreach (var protocol in (parse.GetValue(Alpn) ?? []).SelectMany(a => a.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+            options.CertificatePath = certificate;
+            options.KeyPath = parse.GetValue(Key);
+            options.Certificate = null;
+        }
+        else if (options.Certificate is null && string.IsNullOrEmpty(options.CertificatePath))
         {
-            options.ApplicationProtocols.Add(protocol);
+            throw new UsageException("a tls:// endpoint needs a certificate: --tls-cert FILE [--tls-key FILE], or --tls-self-signed (or Tls:CertificatePath, Tls:SelfSigned in --config)");
+        }
+
+        options.Password = parse.GetValue(Password) ?? options.Password;
+        options.ClientCertificateAuthorityPath = parse.GetValue(ClientCa) ?? options.ClientCertificateAuthorityPath;
+        if (parse.GetResult(HandshakeTimeout) is { Implicit: false } || configured is null)
+        {
+            options.HandshakeTimeout = OptionValues.Duration(parse.GetValue(HandshakeTimeout)!, "--tls-handshake-timeout");
+        }
+
+        var protocols = (parse.GetValue(Alpn) ?? []).SelectMany(a => a.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+        if (protocols.Count > 0)
+        {
+            options.ApplicationProtocols.Clear();
+            foreach (var protocol in protocols)
+            {
+                options.ApplicationProtocols.Add(protocol);
+            }
         }
 
         if (selfSigned)
         {
             options.Certificate = TlsCertificates.CreateSelfSigned();
-            Console.Error.WriteLine($"switchboard: self-signed TLS certificate for localhost, 127.0.0.1, ::1; SHA-256 fingerprint {TlsCertificates.Sha256Fingerprint(options.Certificate)}");
         }
 
         return options;
+    }
+
+    /// <summary>Says the fingerprint of a self-signed certificate (from the flag or <c>Tls:SelfSigned</c>) on stderr, once the settings are checked.</summary>
+    public static void ReportSelfSigned(TlsServerOptions? options)
+    {
+        if (options is { Certificate: { } certificate, CertificatePath: null })
+        {
+            Console.Error.WriteLine($"switchboard: self-signed TLS certificate for localhost, 127.0.0.1, ::1; SHA-256 fingerprint {TlsCertificates.Sha256Fingerprint(certificate)}");
+        }
     }
 }

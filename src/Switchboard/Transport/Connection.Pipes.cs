@@ -1,15 +1,16 @@
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using Switchboard.Endpoints;
+using Switchboard.Transport.Internal;
 
 namespace Switchboard.Transport;
 
 // A Connection over pipes that another transport owns (Kestrel's): made by PipeConnection, which the transport
-// keeps. Input and Output are that transport's pipes as they are; what the socket-backed connection does with its
+// keeps. Input and Output are that transport's pipes as they are (behind a thin wrapper that maps their failures); what the socket-backed connection does with its
 // SocketIO, this one does with the pipes, or with the transport's own abort and, when it has one, its socket.
 public sealed partial class Connection
 {
-    private readonly IDuplexPipe? _pipe;
+    private readonly PipeReader? _pipeInput;
     private readonly Action? _abortTransport;
     private readonly Socket? _pipeSocket;
 
@@ -20,10 +21,12 @@ public sealed partial class Connection
         RemoteEndPoint = options.RemoteEndPoint;
         RemoteText = EndpointText.Format(RemoteEndPoint);
         ServerStopping = options.ServerStopping;
-        _pipe = transport;
         _abortTransport = options.Abort;
         _pipeSocket = options.Socket;
-        Output = transport.Output;
+
+        // The transport's pipes themselves, but for their failures: a handler catches ConnectionException here too.
+        _pipeInput = new MappedPipeReader(transport.Input, this, options.ClassifyFailure);
+        Output = new MappedPipeWriter(transport.Output, this, options.ClassifyFailure);
     }
 
     /// <summary>
@@ -33,7 +36,7 @@ public sealed partial class Connection
     /// </summary>
     private async ValueTask<bool> WaitForPipeInputAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var input = _pipe!.Input;
+        var input = _pipeInput!;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (timeout != Timeout.InfiniteTimeSpan)
         {

@@ -15,7 +15,7 @@ namespace Switchboard.Transport;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The token source has no timer or wait handle; Abort may race with the connection's end, so it is never disposed.")]
 public sealed partial class Connection : IDuplexPipe
 {
-    // Null for a connection over another transport's pipes (Connection.Pipes.cs), which has _pipe instead.
+    // Null for a connection over another transport's pipes (Connection.Pipes.cs), which has _pipeInput instead.
     private readonly SocketIO? _io;
     private readonly ConnectionPipeReader? _input;
     private readonly ITrafficSink? _traffic;
@@ -54,7 +54,7 @@ public sealed partial class Connection : IDuplexPipe
     public string RemoteText { get; }
 
     /// <summary>What the peer sends. Reading it reads the socket; not reading it pushes back on the peer.</summary>
-    public PipeReader Input => _input ?? _pipe!.Input;
+    public PipeReader Input => _input ?? _pipeInput!;
 
     /// <summary>What goes to the peer. <see cref="PipeWriter.FlushAsync"/> returns when the kernel has the bytes.</summary>
     public PipeWriter Output { get; }

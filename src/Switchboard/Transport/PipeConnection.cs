@@ -10,8 +10,9 @@ namespace Switchboard.Transport;
 /// (limits, the idle timeout, metrics, the drain) is the transport's business here, so a connection over pipes
 /// differs: <see cref="Connection.BytesReceived"/> and <see cref="Connection.BytesSent"/> stay 0,
 /// <see cref="Connection.PeerClosedInput"/> stays false (the handler sees the end of input as a completed read),
-/// <see cref="Connection.HandleIdleTimeout"/> is never called, and reads and writes fail with the transport's own
-/// exceptions.
+/// <see cref="Connection.HandleIdleTimeout"/> is never called. Reads and writes fail with the library's
+/// <see cref="ConnectionException"/> family, as on a Switchboard socket, for what it can tell is a lost connection (see
+/// <see cref="PipeConnectionOptions.ClassifyFailure"/>), else with the transport's own exceptions.
 /// </summary>
 public sealed class PipeConnection
 {

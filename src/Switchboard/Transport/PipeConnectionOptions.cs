@@ -34,4 +34,16 @@ public sealed class PipeConnectionOptions
     /// socket options for <see cref="Connection.EnableKeepAlive"/>; never read from or written to. Null: no keepalive.
     /// </summary>
     public Socket? Socket { get; init; }
+
+    /// <summary>
+    /// Tells the transport's own exceptions for a lost connection from the handler's failures: the close reason for
+    /// one (Kestrel's <c>ConnectionResetException</c> → <see cref="CloseReason.PeerReset"/>, its
+    /// <c>ConnectionAbortedException</c> → <see cref="CloseReason.Drain"/> or <see cref="CloseReason.Error"/>), null
+    /// for any other. Reads and writes then throw the library's <see cref="ConnectionException"/> for it
+    /// (<see cref="ConnectionResetException"/>, <see cref="ConnectionTimedOutException"/>, else
+    /// <see cref="ConnectionAbortedException"/> with the reason). Without it, and before it is asked, a socket error
+    /// under the transport's <see cref="IOException"/>s is mapped as on a Switchboard socket, and anything after
+    /// <see cref="Connection.Abort()"/> is an abort.
+    /// </summary>
+    public Func<Exception, CloseReason?>? ClassifyFailure { get; init; }
 }

@@ -94,6 +94,87 @@ public sealed class KestrelAdapterTests
     }
 
     [Fact(Timeout = TestTimeouts.Exchange)]
+    public async Task AChatMemberThatResetsLeavesAsALostConnectionAndIsNotLoggedAsAHandlerError()
+    {
+        await using var host = await KestrelHost.StartAsync(
+            l => l.UseSwitchboard<ChatService>(),
+            services => services.AddSingleton(_ => new ChatService()));
+        using var alice = await ChatClient.JoinAsync(host.Endpoint, "alice");
+        var bob = await ChatClient.JoinAsync(host.Endpoint, "bob");
+        await alice.ExpectAsync("*** bob joined lobby");
+
+        // RST, not FIN: Kestrel's transport fails bob's read with its own ConnectionResetException, which the chat
+        // sees as the library's (a lost connection), as on a Switchboard server.
+        bob.Socket.LingerState = new LingerOption(true, 0);
+        bob.Dispose();
+
+        await alice.ExpectAsync("*** bob left lobby (connection lost)");
+
+        // The chat took the loss in its stride (as on a Switchboard server, its close reads as its own end), and the
+        // adapter logged the close, not a failure.
+        Assert.True(await Eventually.TrueAsync(() => host.Logs.GetSnapshot().Any(r => r.Message.Contains(" closed (", StringComparison.Ordinal))));
+        Assert.DoesNotContain(host.Logs.GetSnapshot(), r => r.Level >= LogLevel.Error);
+    }
+
+    [Fact(Timeout = TestTimeouts.Exchange)]
+    public async Task AResetBehindUseHttpsReachesTheHandlerAsTheLibrarysConnectionResetException()
+    {
+        using var authority = TestCertificates.CreateAuthority();
+        using var leaf = TestCertificates.CreateLeaf(authority);
+        var seen = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var host = await KestrelHost.StartAsync(
+            l =>
+            {
+                l.UseHttps(leaf);
+                l.UseSwitchboard(new ReadsUntilItFails(seen));
+            },
+            tls: true);
+        var client = await TlsTestClient.ConnectAsync(host.Endpoint, leaf);
+        await client.SendAsync("x"u8.ToArray());
+        Assert.Equal("x"u8.ToArray(), await client.ReadExactlyAsync(1));
+
+        client.Socket.LingerState = new LingerOption(true, 0);
+        client.Socket.Close();
+        client.Dispose();
+
+        var failure = await seen.Task;
+        Assert.IsType<Switchboard.Transport.ConnectionResetException>(failure);
+        Assert.True(await Eventually.TrueAsync(() => host.Logs.GetSnapshot().Any(r => r.Message.Contains("closed (peer_reset)", StringComparison.Ordinal))));
+        Assert.DoesNotContain(host.Logs.GetSnapshot(), r => r.Level >= LogLevel.Error);
+    }
+
+    /// <summary>Echoes what it reads; records the exception its read ends with, and lets it go on up.</summary>
+    private sealed class ReadsUntilItFails(TaskCompletionSource<Exception> seen) : IStreamHandler
+    {
+        public async ValueTask HandleAsync(Connection connection, CancellationToken cancellationToken)
+        {
+            try
+            {
+                while (true)
+                {
+                    var result = await connection.Input.ReadAsync(cancellationToken);
+                    foreach (var segment in result.Buffer)
+                    {
+                        await connection.Output.WriteAsync(segment, cancellationToken);
+                    }
+
+                    connection.Input.AdvanceTo(result.Buffer.End);
+                    if (result.IsCompleted)
+                    {
+                        seen.TrySetException(new InvalidOperationException("the read completed instead of failing"));
+                        return;
+                    }
+                }
+            }
+            catch (Exception e)
+            {
+                seen.TrySetResult(e);
+                throw;
+            }
+        }
+    }
+
+    [Fact(Timeout = TestTimeouts.Exchange)]
     public async Task TheChatsNickDeadlineFiresOnTheAdaptersHeartbeat()
     {
         var chat = new ChatService(new ChatOptions { NickTimeout = TimeSpan.FromMilliseconds(600) });

@@ -1,5 +1,6 @@
 using Switchboard.Cli.Commands;
 using Switchboard.Endpoints;
+using Switchboard.Hosting;
 using Switchboard.Services;
 using Switchboard.Serving;
 using Switchboard.Tests.Support;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
 using Switchboard.Cli.Commands;
 using Switchboard.Endpoints;
+using Switchboard.Hosting;
 using Switchboard.Security;
 using Switchboard.Services;
 using Switchboard.Serving;

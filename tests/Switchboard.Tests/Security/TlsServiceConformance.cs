@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Switchboard.Cli.Commands;
 using Switchboard.Endpoints;
+using Switchboard.Hosting;
 using Switchboard.Security;
 using Switchboard.Services;
 using Switchboard.Serving;

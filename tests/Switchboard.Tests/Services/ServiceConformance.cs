@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Switchboard.Cli.Commands;
 using Switchboard.Endpoints;
+using Switchboard.Hosting;
 using Switchboard.Services;
 using Switchboard.Serving;
 using Switchboard.Tests.Support;

@@ -2,22 +2,25 @@ using Switchboard.Chat;
 using Switchboard.Handlers;
 using Switchboard.Services;
 
-namespace Switchboard.Cli.Commands;
+namespace Switchboard.Hosting;
 
 /// <summary>
-/// The classic services by name. Default ports are the well-known port plus 7000 (echo 7007, discard 7009,
-/// daytime 7013, chargen 7019, time 7037), since ports below 1024 need root; timestamp uses 21567, the port of
-/// the tutorials it comes from. The chat (stream only) uses 7023, telnet's port plus 7000.
-/// The catalogue lives in the tool, above both the services and the chat, so neither library layer knows the other.
+/// The library's services and the chat by name, as <c>switchboard serve SERVICE</c> and a host's
+/// <c>Switchboard:Servers:NAME:Service</c> name them: one table for both, with each one's summary and default port.
+/// Default ports are the well-known port plus 7000 (echo 7007, discard 7009, daytime 7013, chargen 7019, time 7037),
+/// since ports below 1024 need root; timestamp uses 21567, the port of the tutorials it comes from. The chat (stream
+/// only) uses 7023, telnet's port plus 7000. It lives here, above both the services and the chat, so that neither
+/// library layer knows the other; the tool references this package.
 /// </summary>
-internal static class ServiceCatalog
+public static class ServiceCatalog
 {
     /// <summary>The names of every service, in the order <c>--help</c> lists them.</summary>
     public static IReadOnlyList<string> Names { get; } = ["echo", "discard", "chargen", "daytime", "time", "timestamp", "chat"];
 
     /// <summary>
-    /// Makes the named service's handlers with <paramref name="options"/> (and, for the chat, <paramref name="chat"/>,
-    /// its defaults unless given); null for an unknown name.
+    /// Makes the named service's handlers (any case) with <paramref name="options"/> (and, for the chat,
+    /// <paramref name="chat"/>, its defaults unless given); null for an unknown name. The caller owns the handlers:
+    /// the chat's is <see cref="IDisposable"/>.
     /// </summary>
     public static ServiceDefinition? Create(string name, ServiceOptions options, ChatOptions? chat = null)
     {
