@@ -203,6 +203,9 @@ public sealed partial class Connection : IDuplexPipe
     /// nothing aborted it: the server then closes gracefully whatever the close reason, since a reset would throw
     /// away what the kernel still holds of that last byte (a farewell to a member that was too slow, say).
     /// </summary>
+    /// <summary>Writes block the calling thread until the kernel took them (the threads model): they never complete later.</summary>
+    internal bool WritesBlock => _io is { BlocksCaller: true };
+
     internal bool SaidGoodbye => _saidGoodbye && !_aborted.IsCancellationRequested;
 
     /// <summary>

@@ -9,7 +9,8 @@ namespace Switchboard.Chat.Internal;
 /// one re-arm per write deadline. A member is behind only while its socket pushes back (its writer's last write
 /// did not go at once): a queue that grew because the server fanned a burst out before the member's writer ran,
 /// or because the writer waits for a CPU, says nothing about the member, and a reader that reads steadily never
-/// loses a line to it. Such a queue is still held to twice the hard limit (<see cref="UnpushedCeiling"/>).
+/// loses a line to it. Such a queue is still held to twice the hard limit (<see cref="UnpushedCeiling"/>). Under
+/// the threads model a write blocks its thread and cannot tell, so any write under way counts as a push-back.
 /// </summary>
 internal sealed partial class ChatMember
 {
@@ -116,6 +117,7 @@ internal sealed partial class ChatMember
     {
         var now = Environment.TickCount64;
         _writeStarted = now;
+        _pushedBack = _connection.WritesBlock; // a blocking write cannot say it waited: while under way, it may be
         if (WriteDeadlineOn)
         {
             ArmLocked(now, _options.WriteDeadline);
