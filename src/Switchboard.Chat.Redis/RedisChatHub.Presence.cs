@@ -1,5 +1,7 @@
+using System.Globalization;
 using StackExchange.Redis;
 using Switchboard.Chat.Redis.Internal;
+using Switchboard.Serving;
 
 namespace Switchboard.Chat.Redis;
 
@@ -9,6 +11,9 @@ public sealed partial class RedisChatHub
     /// <summary>Servers whose members were announced as gone, until they come back or their keys expire.</summary>
     private readonly HashSet<string> _lost = new(StringComparer.Ordinal);
     private Task? _presence;
+    private bool _idConflictLogged;
+
+    private string EpochText => _epoch.ToString(CultureInfo.InvariantCulture);
     private bool _privateSubscribed;
 
     /// <summary>Heartbeats per <see cref="LostAfter"/>: a lost server is seen within presence lifetime plus one beat.</summary>
@@ -19,6 +24,50 @@ public sealed partial class RedisChatHub
 
     /// <summary>The members hash outlives the presence, so every server can still read whom a lost one had.</summary>
     private TimeSpan MembersFor => LostAfter * 2;
+
+    /// <summary>
+    /// Takes our id's presence key, or refuses to start: two servers with one id would overwrite each other's
+    /// members and nicks, and neither could tell the other was gone. A key left by an earlier run that died
+    /// (kill -9, then a restart) stops being refreshed and lapses within <see cref="AliveFor"/>: we wait for it.
+    /// A key whose lifetime goes back up meanwhile is being refreshed by a live server: <see cref="ServerStartException"/>.
+    /// </summary>
+    private async Task ClaimServerIdAsync()
+    {
+        var key = _keys.Alive(_server);
+        var started = DateTime.UtcNow;
+        var giveUp = started + AliveFor + Beat;
+        TimeSpan? lastLeft = null;
+        var waiting = false;
+        try
+        {
+            while (!await _db.StringSetAsync(key, _epoch, AliveFor, When.NotExists))
+            {
+                var holder = (string?)await _db.StringGetAsync(key) ?? "?";
+                // No lifetime: it lapsed just now (the next SET takes it), or was set without one (giveUp ends that).
+                var left = await _db.KeyTimeToLiveAsync(key);
+                if ((lastLeft is { } before && left is { } now && now > before + TimeSpan.FromMilliseconds(50)) || DateTime.UtcNow > giveUp)
+                {
+                    throw new ServerStartException(
+                        $"server id {_server} is in use: another chat server with it is running on this Redis (epoch {holder}); give each server its own id");
+                }
+
+                if (!waiting && DateTime.UtcNow > started + Beat)
+                {
+                    // Not refreshed for a whole beat: an earlier run that died, not a live server. Said only now,
+                    // so a refusal is the one line a user reads.
+                    BackplaneLog.WaitingForServerId(_log, _server, holder);
+                    waiting = true;
+                }
+
+                lastLeft = left;
+                await Task.Delay(left is null ? 10 : 100);
+            }
+        }
+        catch (Exception e) when (IsRedisFailure(e))
+        {
+            MarkUnreachable(e.Message); // Redis went away: the beats will claim it, and tell us of a conflict
+        }
+    }
 
     private async Task RunPresenceAsync()
     {
@@ -41,7 +90,13 @@ public sealed partial class RedisChatHub
     {
         try
         {
-            await _db.StringSetAsync(_keys.Alive(_server), _epoch, AliveFor);
+            var previous = (string?)await _db.StringSetAndGetAsync(_keys.Alive(_server), _epoch, AliveFor);
+            if (previous is not null && previous != EpochText && !_idConflictLogged)
+            {
+                _idConflictLogged = true; // once: the two will keep overwriting each other until one stops
+                BackplaneLog.ServerIdConflict(_log, _server, previous);
+            }
+
             await _db.SetAddAsync(_keys.Servers, _server);
             await _db.KeyExpireAsync(_keys.Members(_server), MembersFor);
             if (Interlocked.Exchange(ref _reachable, 1) == 0)
@@ -50,10 +105,23 @@ public sealed partial class RedisChatHub
             }
 
             await WatchOthersAsync();
+            SyncRooms();
         }
         catch (Exception e) when (IsRedisFailure(e))
         {
             MarkUnreachable(e.Message);
+        }
+    }
+
+    /// <summary>
+    /// Tells every server in our rooms, in order after our lines, the last number we gave a line there: one that
+    /// was cut off learns at our next beat after it is back how many it missed, not only at our next line.
+    /// </summary>
+    private void SyncRooms()
+    {
+        foreach (var room in _local.Rooms())
+        {
+            _publisher.EnqueueSync(_keys.Room(room.Name), room.Name);
         }
     }
 

@@ -66,8 +66,10 @@ public sealed partial class RedisChatHub
             return; // our own: delivered locally before it was published
         }
 
-        _metrics.Received();
-        var missed = _sequences.Observe(room, envelope.Server, envelope.Epoch, envelope.Sequence);
+        var sync = envelope.Kind == EnvelopeKind.Sync;
+        var missed = sync
+            ? _sequences.Synced(room, envelope.Server, envelope.Epoch, envelope.Sequence)
+            : _sequences.Observe(room, envelope.Server, envelope.Epoch, envelope.Sequence);
         if (missed > 0)
         {
             _metrics.Missed(missed);
@@ -75,7 +77,11 @@ public sealed partial class RedisChatHub
             _local.DeliverToRoom(room, BackplaneNotices.Missed(missed, envelope.Server));
         }
 
-        _local.DeliverToRoom(room, new ChatMessage(envelope.Line));
+        if (!sync)
+        {
+            _metrics.Received();
+            _local.DeliverToRoom(room, new ChatMessage(envelope.Line));
+        }
     }
 
     /// <summary>A private line from another server for one of our members (gone meanwhile: dropped, as on one server).</summary>

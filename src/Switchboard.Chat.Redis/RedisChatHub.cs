@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
 using Switchboard.Chat.Redis.Internal;
+using Switchboard.Serving;
 
 namespace Switchboard.Chat.Redis;
 
@@ -84,13 +85,32 @@ public sealed partial class RedisChatHub : IChatHub, IAsyncDisposable
         configuration.ReconnectRetryPolicy ??= new LinearRetry(500);
         var redis = await ConnectionMultiplexer.ConnectAsync(configuration).WaitAsync(cancellationToken);
         var hub = new RedisChatHub(options, chat, redis);
-        await hub.StartAsync();
+        try
+        {
+            await hub.StartAsync();
+        }
+        catch (ServerStartException)
+        {
+            await hub.AbandonAsync();
+            throw;
+        }
+
         return hub;
+    }
+
+    /// <summary>Leaves without touching Redis's keys: they belong to the server that holds our id.</summary>
+    private async Task AbandonAsync()
+    {
+        _publisher.Complete();
+        await _publishing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _redis.CloseAsync();
+        _redis.Dispose();
+        _metrics.Dispose();
+        _stopping.Dispose();
     }
 
     private async Task StartAsync()
     {
-        BackplaneLog.Started(_log, _server, _epoch, string.Join(' ', _redis.GetEndPoints().Select(e => e.ToString())));
         _redis.ConnectionFailed += (_, e) => MarkUnreachable(e.FailureType.ToString());
 
         // The first attempt may not have finished (a busy machine, Redis starting): give it the connect timeout,
@@ -100,6 +120,13 @@ public sealed partial class RedisChatHub : IChatHub, IAsyncDisposable
         {
             await Task.Delay(50);
         }
+
+        if (_redis.IsConnected)
+        {
+            await ClaimServerIdAsync();
+        }
+
+        BackplaneLog.Started(_log, _server, _epoch, string.Join(' ', _redis.GetEndPoints().Select(e => e.ToString())));
 
         await BeatAsync(); // subscribes to our own channel once Redis answers (ResyncAsync)
         _presence = Task.Run(RunPresenceAsync);

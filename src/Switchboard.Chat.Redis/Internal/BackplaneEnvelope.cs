@@ -11,6 +11,12 @@ internal enum EnvelopeKind : byte
 
     /// <summary>A line for the one member whose nick is the target.</summary>
     Private = (byte)'P',
+
+    /// <summary>
+    /// No line: the sender's last sequence number on this channel so far, sent in order after its lines, so a
+    /// receiver that has not seen them all by then never will.
+    /// </summary>
+    Sync = (byte)'S',
 }
 
 /// <summary>
@@ -53,7 +59,7 @@ internal readonly record struct BackplaneEnvelope(EnvelopeKind Kind, string Serv
     {
         envelope = default;
         var span = bytes.Span;
-        if (span.Length < FixedLength || span[0] != Version || span[1] is not ((byte)EnvelopeKind.Room or (byte)EnvelopeKind.Private))
+        if (span.Length < FixedLength || span[0] != Version || span[1] is not ((byte)EnvelopeKind.Room or (byte)EnvelopeKind.Private or (byte)EnvelopeKind.Sync))
         {
             return false;
         }

@@ -25,4 +25,10 @@ internal static partial class BackplaneLog
 
     [LoggerMessage(1106, LogLevel.Warning, "chat backplane: nick {Nick} is also held on server {Holder} after the reconnect")]
     public static partial void NickConflict(ILogger logger, string nick, string holder);
+
+    [LoggerMessage(1107, LogLevel.Information, "chat backplane: server id {Server} still has the presence of an earlier run (epoch {Epoch}); waiting for it to lapse")]
+    public static partial void WaitingForServerId(ILogger logger, string server, string epoch);
+
+    [LoggerMessage(1108, LogLevel.Error, "chat backplane: another server runs with id {Server} (epoch {Epoch}) on this Redis; give each server its own id")]
+    public static partial void ServerIdConflict(ILogger logger, string server, string epoch);
 }

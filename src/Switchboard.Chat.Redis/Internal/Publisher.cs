@@ -58,6 +58,23 @@ internal sealed class Publisher
         return false;
     }
 
+    /// <summary>
+    /// Queues a <see cref="EnvelopeKind.Sync"/> for <paramref name="channel"/> carrying its last number so far,
+    /// behind every line so numbered; nothing if no line was numbered there yet. It takes no number itself, so
+    /// one dropped (the queue full) is no gap: the next beat sends another.
+    /// </summary>
+    public void EnqueueSync(RedisChannel channel, string target)
+    {
+        lock (_sequenceLock)
+        {
+            if (_sequences.TryGetValue(channel, out var sequence)
+                && _queue.Writer.TryWrite((channel, new BackplaneEnvelope(EnvelopeKind.Sync, _server, _epoch, sequence, target, default).Encode())))
+            {
+                Interlocked.Increment(ref _pending);
+            }
+        }
+    }
+
     public void Complete() => _queue.Writer.TryComplete();
 
     /// <summary>Publishes until <see cref="Complete"/>; a batch that fails (Redis away) is counted as dropped, not retried.</summary>

@@ -31,6 +31,31 @@ internal sealed class SequenceTracker
         }
     }
 
+    /// <summary>
+    /// Records a sender's word that it has numbered up to <paramref name="sequence"/> (a sync, in order after
+    /// those lines); returns how many of them never arrived. A first sight of the sender sets where counting starts.
+    /// </summary>
+    public long Synced(string channel, string server, long epoch, long sequence)
+    {
+        lock (_lock)
+        {
+            var key = (channel, server);
+            if (_last.TryGetValue(key, out var last) && last.Epoch == epoch)
+            {
+                if (sequence <= last.Sequence)
+                {
+                    return 0;
+                }
+
+                _last[key] = (epoch, sequence);
+                return sequence - last.Sequence;
+            }
+
+            _last[key] = (epoch, sequence);
+            return 0;
+        }
+    }
+
     /// <summary>Forgets a channel (unsubscribed: what was sent meanwhile was not for us, so it is no gap).</summary>
     public void Forget(string channel)
     {

@@ -10,7 +10,7 @@ namespace Switchboard.Cli.Bench;
 /// another (reading all the while: a server may block on a member that does not read, and the load must not be
 /// that member); the last <c>Senders</c> of them write timestamped lines; every member reads everything as it
 /// arrives. Deliveries are the senders' lines members receive during the measured span (server notices such as
-/// join announcements are not counted); latency comes from every tenth member, which parses each line's send time. One thread drives every socket through epoll.
+/// join announcements are not counted); latency comes from every tenth member (and each server's probe), which parses each line's send time. One thread drives every socket through epoll.
 /// </summary>
 internal sealed class ChatLoad : IBenchRun
 {
@@ -28,6 +28,9 @@ internal sealed class ChatLoad : IBenchRun
     private int _dropped;
 
     public ChatLoad(ChatLoadOptions options) => _options = options;
+
+    /// <summary>Members 0 … Probes-1, one on each server (members are dealt round-robin), pace the senders' windows.</summary>
+    private int Probes => 1 + _options.Others.Count;
 
     public string Title => string.Create(
         CultureInfo.InvariantCulture,
@@ -93,10 +96,11 @@ internal sealed class ChatLoad : IBenchRun
             LatencyPercentiles.Record(_latency, BenchClock.ToNanoseconds(latencyTicks));
         }
 
-        // Member 0 is the probe: a line it has seen no longer counts against its sender's window.
-        if (reader.Index == 0 && sender >= 0 && sender < _members.Count && _members[sender].Acknowledged <= sequence)
+        // The first member on each server is a probe: a line every probe has seen no longer counts against its
+        // sender's window (with one server, member 0 alone).
+        if (reader.Index < Probes && sender >= 0 && sender < _members.Count && _members[sender].IsSender)
         {
-            _members[sender].Acknowledged = sequence + 1;
+            _members[sender].Acknowledge(reader.Index, sequence);
         }
     }
 
@@ -175,7 +179,12 @@ internal sealed class ChatLoad : IBenchRun
                 socket.Send(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"m{i}\n")));
             }
 
-            var member = new ChatMember(socket, i, samples: i % SampleEvery == 0, sends: i >= firstSender);
+            var member = new ChatMember(socket, i, samples: i % SampleEvery == 0 || i < Probes, sends: i >= firstSender);
+            if (member.IsSender)
+            {
+                member.WatchProbes(Math.Min(Probes, _options.Members));
+            }
+
             _members.Add(member);
             if (!epoll.Add(member.Handle, EpollSet.In | EpollSet.ReadHangUp | EpollSet.EdgeTriggered, i))
             {

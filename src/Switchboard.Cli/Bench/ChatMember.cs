@@ -5,7 +5,8 @@ namespace Switchboard.Cli.Bench;
 /// <summary>
 /// One chat member's socket and state, driven by <see cref="ChatLoad"/>'s thread. Sampling members keep a line
 /// buffer and parse each line for its send time; the others only count line ends, so the load stays cheap.
-/// Senders also hold the line they are writing and how many of their lines member 0 has seen.
+/// Senders also hold the line they are writing and how many of their lines each probe (the first member on each
+/// server) has seen.
 /// </summary>
 internal sealed class ChatMember
 {
@@ -37,8 +38,35 @@ internal sealed class ChatMember
     /// <summary>Lines this sender has started to write.</summary>
     public long Sent { get; private set; }
 
-    /// <summary>Lines of this sender that member 0 has seen (the window's lower edge).</summary>
-    public long Acknowledged { get; set; }
+    /// <summary>Lines of this sender that every probe has seen (the window's lower edge).</summary>
+    public long Acknowledged { get; private set; }
+
+    // Per probe (the first member on each server of the cluster): how many of this sender's lines it has seen.
+    private long[] _seenByProbe = [];
+
+    /// <summary>Makes this sender's window wait for <paramref name="probes"/> probes, one per server.</summary>
+    public void WatchProbes(int probes) => _seenByProbe = new long[probes];
+
+    /// <summary>
+    /// Probe <paramref name="probe"/> has seen line <paramref name="sequence"/>: the window's lower edge moves to
+    /// what the slowest probe has seen, so no server of a cluster falls behind unpaced.
+    /// </summary>
+    public void Acknowledge(int probe, long sequence)
+    {
+        if (_seenByProbe[probe] > sequence)
+        {
+            return;
+        }
+
+        _seenByProbe[probe] = sequence + 1;
+        var least = long.MaxValue;
+        foreach (var seen in _seenByProbe)
+        {
+            least = Math.Min(least, seen);
+        }
+
+        Acknowledged = least;
+    }
 
     /// <summary>When a rate-limited sender may write its next line (ticks).</summary>
     public long NextSendAt { get; set; }

@@ -34,7 +34,9 @@ public sealed class ChatOptions
     /// <c>hardsendq</c> (UnrealIRCd allows a client 200 KiB, ircd-hybrid 100 KiB, Redis a pub/sub client 32 MiB).
     /// A queued line counts its bytes plus <see cref="QueuedLineOverhead"/>, so a flood of short lines is measured
     /// by the memory it holds, not by a count of messages. What happens then is <see cref="BehindPolicy"/>; nobody
-    /// else waits for the member either way.
+    /// else waits for the member either way. Both limits count only while the member's socket pushes back (the
+    /// last write to it did not complete at once): a queue that grew because the server fanned a burst out before
+    /// the member's writer ran is the server's delay, not the member's, and may reach twice this before it counts.
     /// </summary>
     public int MaxQueuedBytes { get; set; } = 1024 * 1024;
 

@@ -27,6 +27,7 @@ public sealed partial class Connection : IDuplexPipe
     private long _messageDeadline = long.MaxValue;
     private int _reason = -1;
     private int _outputShutdown;
+    private volatile bool _saidGoodbye;
 
     internal Connection(long id, EndpointUri localEndpoint, SocketIO io, ITrafficSink? traffic, CancellationToken serverStopping)
     {
@@ -193,8 +194,19 @@ public sealed partial class Connection : IDuplexPipe
         if (Interlocked.Exchange(ref _outputShutdown, 1) == 0)
         {
             await (_io is null ? Output.CompleteAsync() : _io.ShutdownSendAsync(cancellationToken));
+            _saidGoodbye = true;
         }
     }
+
+    /// <summary>
+    /// The handler half-closed the connection itself after its last byte (<see cref="ShutdownOutputAsync"/>) and
+    /// nothing aborted it: the server then closes gracefully whatever the close reason, since a reset would throw
+    /// away what the kernel still holds of that last byte (a farewell to a member that was too slow, say).
+    /// </summary>
+    /// <summary>Writes block the calling thread until the kernel took them (the threads model): they never complete later.</summary>
+    internal bool WritesBlock => _io is { BlocksCaller: true };
+
+    internal bool SaidGoodbye => _saidGoodbye && !_aborted.IsCancellationRequested;
 
     /// <summary>
     /// Starts <paramref name="loop"/>, work that uses this connection beside the handler (a writer loop while the

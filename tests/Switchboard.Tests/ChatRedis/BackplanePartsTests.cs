@@ -65,4 +65,22 @@ public sealed class BackplanePartsTests
         tracker.Forget("lobby");
         Assert.Equal(0, tracker.Observe("lobby", "a", 2, 50)); // unsubscribed meanwhile: not a gap
     }
+
+    [Fact]
+    public void ASyncCountsWhatNeverArrivedBeforeItOnceAndTheNextLineDoesNotCountItAgain()
+    {
+        var tracker = new SequenceTracker();
+        Assert.Equal(0, tracker.Synced("lobby", "a", 1, 9)); // first sight: where counting starts
+        Assert.Equal(0, tracker.Observe("lobby", "a", 1, 10));
+        Assert.Equal(0, tracker.Synced("lobby", "a", 1, 10)); // all there
+        Assert.Equal(3, tracker.Synced("lobby", "a", 1, 13)); // 11..13 were sent before it and never came
+        Assert.Equal(0, tracker.Synced("lobby", "a", 1, 13)); // told once
+        Assert.Equal(0, tracker.Observe("lobby", "a", 1, 14)); // the next line: no second report
+        Assert.Equal(0, tracker.Synced("lobby", "a", 1, 12)); // an older word changes nothing
+        Assert.Equal(0, tracker.Synced("lobby", "a", 2, 5)); // another run starts afresh
+        Assert.Equal(0, tracker.Observe("lobby", "a", 2, 6));
+        var sync = new BackplaneEnvelope(EnvelopeKind.Sync, "a", 2, 6, "lobby", default);
+        Assert.True(BackplaneEnvelope.TryDecode(sync.Encode(), out var decoded));
+        Assert.Equal((EnvelopeKind.Sync, 6L, 0), (decoded.Kind, decoded.Sequence, decoded.Line.Length));
+    }
 }

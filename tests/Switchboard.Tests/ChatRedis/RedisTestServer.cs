@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using StackExchange.Redis;
 using Switchboard.Tests.Support;
 
@@ -9,7 +10,7 @@ namespace Switchboard.Tests.ChatRedis;
 /// <c>--port 0</c>), without persistence, so a restart comes back empty as a lost Redis would. Stop and start it
 /// again on the same socket to take Redis away mid-chat.
 /// </summary>
-public sealed class RedisTestServer : IAsyncDisposable
+public sealed partial class RedisTestServer : IAsyncDisposable
 {
     private readonly TempDirectory _directory = new();
     private Process? _process;
@@ -91,6 +92,15 @@ public sealed class RedisTestServer : IAsyncDisposable
         _process = null;
     }
 
+    /// <summary>
+    /// Freezes redis-server (SIGSTOP): its sockets stay open and take what the kernel buffers, and nothing is
+    /// answered, as a Redis stuck in a long command or a swapped-out machine; <see cref="Resume"/> thaws it.
+    /// </summary>
+    public void Pause() => Send(19);
+
+    /// <summary>Thaws a paused redis-server (SIGCONT): it answers everything that waited, in order.</summary>
+    public void Resume() => Send(18);
+
     /// <summary>A client of the test's own, for looking at what the servers wrote.</summary>
     public Task<ConnectionMultiplexer> ConnectAsync()
     {
@@ -107,8 +117,25 @@ public sealed class RedisTestServer : IAsyncDisposable
         return (long)((RedisResult[])reply!)[1];
     }
 
+    private void Send(int signal)
+    {
+        var process = _process ?? throw new InvalidOperationException("redis-server is not running");
+        if (kill(process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({process.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int kill(int pid, int signal);
+
     public async ValueTask DisposeAsync()
     {
+        if (_process is { HasExited: false })
+        {
+            Resume(); // a paused server would not die of SIGKILL before SIGCONT on every kernel; be sure
+        }
+
         await StopAsync();
         _directory.Dispose();
     }

@@ -119,6 +119,43 @@ public sealed class BenchCommandTests : IDisposable
     }
 
     [Fact(Timeout = TestTimeouts.Process)]
+    public async Task BenchChatWithAlsoWaitsForTheProbeOnEveryServerBeforeASendersWindowMoves()
+    {
+        // Two relays that share nothing: no line reaches the other server's probe, so every sender stops after one
+        // window, also those on the target whose lines member 0 sees (with member 0 alone they went on sending).
+        var a = new LineRelayHandler(askNick: true);
+        var b = new LineRelayHandler(askNick: true);
+        await using var first = TestServer.Start(a, ConcurrencyModel.Async, TestServer.Ephemeral(TransportKind.Tcp, _dir));
+        await using var second = TestServer.Start(b, ConcurrencyModel.Async, TestServer.Ephemeral(TransportKind.Tcp, _dir));
+        var (code, stdout, stderr) = await CliProcess.RunAsync(
+            RunLimit, "bench", "chat", first.Listeners[0].Endpoint.ToString(), "--also", second.Listeners[0].Endpoint.ToString(),
+            "--members", "20", "--senders", "3", "--rate", "0", "--window", "4", "--duration", "1", "--warmup", "0", "--nick", "--json");
+
+        Assert.True(code == 0, $"exit {code}: {stdout} {stderr}");
+        var summary = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(20, summary.GetProperty("joined").GetInt32());
+        Assert.Equal(0, summary.GetProperty("dropped").GetInt32());
+        Assert.Equal(3 * 4, summary.GetProperty("sent").GetInt64());
+        Assert.Equal(3 * 4, a.LinesRelayed + b.LinesRelayed);
+    }
+
+    [Fact(Timeout = TestTimeouts.Process)]
+    public async Task BenchChatWithAlsoOnTwoServersSharingRedisKeepsEveryWindowMoving()
+    {
+        await using var cluster = await ChatRedis.ChatCluster.StartAsync(2);
+        var (code, stdout, stderr) = await CliProcess.RunAsync(
+            RunLimit, "bench", "chat", cluster[0].Endpoint.ToString(), "--also", cluster[1].Endpoint.ToString(),
+            "--members", "20", "--senders", "3", "--rate", "0", "--window", "4", "--duration", "1", "--warmup", "0.3", "--nick", "--json");
+
+        Assert.True(code == 0, $"exit {code}: {stdout} {stderr}");
+        var summary = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(20, summary.GetProperty("joined").GetInt32());
+        Assert.Equal(0, summary.GetProperty("dropped").GetInt32());
+        Assert.True(summary.GetProperty("sent").GetInt64() > 3 * 4, stdout); // both probes saw lines: the windows moved
+        Assert.True(summary.GetProperty("deliveries").GetInt64() > 0, stdout);
+    }
+
+    [Fact(Timeout = TestTimeouts.Process)]
     public async Task BenchRefusesANonLoopbackTargetUnlessAllowedExplicitly()
     {
         var (code, _, stderr) = await CliProcess.RunAsync(RunLimit, "bench", "echo", "tcp://192.0.2.1:7", "--duration", "1");

@@ -12,14 +12,14 @@ internal static class ChatBenchCommand
         var target = BenchOptions.Target();
         var more = new Option<string[]>("--also")
         {
-            Description = "Another server of the same cluster (serve chat --backplane), repeatable: members are dealt round-robin over the target and these, member 0 (the probe) on the target [default: none]",
+            Description = "Another server of the same cluster (serve chat --backplane), repeatable: members are dealt round-robin over the target and these, member 0 on the target; the first member on each server is a probe that paces the window [default: none]",
             Arity = ArgumentArity.ZeroOrMore,
             AllowMultipleArgumentsPerToken = false,
         };
         var members = new Option<int>("--members", "-n") { Description = "Members that join and read everything", DefaultValueFactory = _ => 100 };
         var senders = new Option<int>("--senders", "-k") { Description = "How many of the members also send (the last ones to join)", DefaultValueFactory = _ => 10 };
         var rate = new Option<int>("--rate", "-r") { Description = "Lines per second per sender; 0 = as fast as --window allows", DefaultValueFactory = _ => 0 };
-        var window = new Option<int>("--window", "-W") { Description = "Lines a sender keeps in flight, counted until member 0 has seen them", DefaultValueFactory = _ => 8 };
+        var window = new Option<int>("--window", "-W") { Description = "Lines a sender keeps in flight, counted until member 0 (with --also: the first member on every server) has seen them", DefaultValueFactory = _ => 8 };
         var duration = BenchOptions.Duration("--duration", "How long to measure, after the warmup", "10s");
         var warmup = BenchOptions.Duration("--warmup", "How long to send before measuring", "2s");
         var nick = new Option<bool>("--nick", "-N") { Description = "Each member first sends a nick line m<i> (for servers that ask for one, as switchboard's chat does) [default: false]" };

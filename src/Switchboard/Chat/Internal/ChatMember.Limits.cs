@@ -6,7 +6,11 @@ namespace Switchboard.Chat.Internal;
 /// When a member is behind, and what follows (<see cref="ChatOptions.BehindPolicy"/>); and the write deadline. One
 /// timer per member, made the first time it is needed and armed only for the next thing to check (the end of the
 /// soft limit's grace, the deadline of the write under way), so a member that keeps up costs no timer work beyond
-/// one re-arm per write deadline.
+/// one re-arm per write deadline. A member is behind only while its socket pushes back (its writer's last write
+/// did not go at once): a queue that grew because the server fanned a burst out before the member's writer ran,
+/// or because the writer waits for a CPU, says nothing about the member, and a reader that reads steadily never
+/// loses a line to it. Such a queue is still held to twice the hard limit (<see cref="UnpushedCeiling"/>). Under
+/// the threads model a write blocks its thread and cannot tell, so any write under way counts as a push-back.
 /// </summary>
 internal sealed partial class ChatMember
 {
@@ -18,6 +22,7 @@ internal sealed partial class ChatMember
     private long _timerDue;      // when the timer is armed for
     private int _dropped;        // lines dropped since the member was last told
     private bool _condemned;     // found behind (disconnect) or stuck once: the member is going, judge it no more
+    private bool _pushedBack;    // the write under way did not complete at once: the member's socket is full
     private Timer? _timer;
 
     private enum Verdict
@@ -50,6 +55,11 @@ internal sealed partial class ChatMember
             }
         }
 
+        if (!_pushedBack && _queue.Bytes <= UnpushedCeiling)
+        {
+            return Verdict.Fine; // its socket takes everything: the writer is late, not the member (judged at the next push-back)
+        }
+
         if (_options.BehindPolicy == ChatBehindPolicy.Disconnect)
         {
             if (_condemned)
@@ -67,6 +77,32 @@ internal sealed partial class ChatMember
         return Verdict.Skipped;
     }
 
+    /// <summary>
+    /// How far a queue may grow while the member's socket still takes everything: twice the hard limit, a bound
+    /// on memory when the server's own writers fall behind its readers (a starved CPU), never reached by a burst.
+    /// </summary>
+    private long UnpushedCeiling => 2L * _options.MaxQueuedBytes;
+
+    /// <summary>The writer's write did not complete at once: the member is judged now, as its socket is full.</summary>
+    private void PushedBack()
+    {
+        var verdict = Verdict.Fine;
+        var dropped = 0;
+        lock (_lock)
+        {
+            _pushedBack = true;
+            if (_queue.Bytes > _softLimit && !_finished && !_completed)
+            {
+                verdict = JudgeLocked(Environment.TickCount64, ref dropped);
+            }
+        }
+
+        if (verdict != Verdict.Fine)
+        {
+            Act(verdict, dropped);
+        }
+    }
+
     /// <summary>Under the lock: the queue is back under the soft limit, its grace starts again next time.</summary>
     private void EndSoftLocked()
     {
@@ -81,6 +117,7 @@ internal sealed partial class ChatMember
     {
         var now = Environment.TickCount64;
         _writeStarted = now;
+        _pushedBack = _connection.WritesBlock; // a blocking write cannot say it waited: while under way, it may be
         if (WriteDeadlineOn)
         {
             ArmLocked(now, _options.WriteDeadline);
@@ -153,7 +190,7 @@ internal sealed partial class ChatMember
                 else
                 {
                     verdict = JudgeLocked(now, ref dropped);
-                    if (verdict == Verdict.Fine)
+                    if (verdict == Verdict.Fine && now - _softSince < (long)_options.SoftQueueGrace.TotalMilliseconds)
                     {
                         ArmLocked(now, TimeSpan.FromMilliseconds(_softSince + (long)_options.SoftQueueGrace.TotalMilliseconds - now));
                     }

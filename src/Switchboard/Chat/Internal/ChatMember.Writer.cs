@@ -34,7 +34,13 @@ internal sealed partial class ChatMember
 
                 // One line alone goes out from its shared bytes as they are; several were copied into one buffer,
                 // the only copy a line ever gets, so that they take one system call.
-                await output.WriteAsync(batch.Buffer is { } gathered ? gathered.AsMemory(0, batch.Length) : batch.Single.Bytes, _connection.Aborted);
+                var writing = output.WriteAsync(batch.Buffer is { } gathered ? gathered.AsMemory(0, batch.Length) : batch.Single.Bytes, _connection.Aborted);
+                if (!writing.IsCompleted)
+                {
+                    PushedBack(); // the kernel did not take it all: from now on the member, not the server, is slow
+                }
+
+                await writing;
                 if (batch.Buffer is { } used)
                 {
                     ArrayPool<byte>.Shared.Return(used); // not after a failed write: the socket may still hold it
@@ -59,6 +65,7 @@ internal sealed partial class ChatMember
         lock (_lock)
         {
             _writeStarted = 0; // the last write, if any, is done
+            _pushedBack = false;
             if (_queue.Count == 0 && _dropped == 0)
             {
                 if (_completed)

@@ -14,6 +14,9 @@ internal sealed partial class ChatSession : IDisposable
 {
     private const int NamesPerLine = 50;
 
+    /// <summary>A read that came at once with this many lines is followed by a yield, so that writers run between reads.</summary>
+    private const int YieldAfterLines = 64;
+
     /// <summary>Unanswered keepalive probes before the kernel ends a silent raw member's connection.</summary>
     private const int KeepAliveProbes = 5;
 
@@ -98,7 +101,9 @@ internal sealed partial class ChatSession : IDisposable
         var lines = new List<SplitLine>();
         while (true)
         {
-            var result = await input.ReadAsync(cancellationToken);
+            var reading = input.ReadAsync(cancellationToken);
+            var waited = !reading.IsCompleted;
+            var result = await reading;
             var replies = reader.Read(result.Buffer, lines);
             input.AdvanceTo(result.Buffer.End);
             if (lines.Count > 0 || !reader.InLine)
@@ -125,11 +130,19 @@ internal sealed partial class ChatSession : IDisposable
                 }
             }
 
+            var fannedOut = lines.Count;
             lines.Clear();
             if (result.IsCompleted)
             {
                 _member.Close(null);
                 return;
+            }
+
+            if (!waited && fannedOut >= YieldAfterLines)
+            {
+                // More was there at once: without a pause a paste is fanned out read after read before any member's
+                // writer on this loop runs, and their queues hold the whole paste.
+                await Task.Yield();
             }
 
             // Armed only now, after the rate gate: time the server spent not reading is not held against the line.

@@ -379,7 +379,7 @@ internal sealed partial class ServerCore : IDisposable
         var reason = connection.Reason ?? CloseReason.Completed;
         try
         {
-            if (reason is CloseReason.Completed or CloseReason.PeerClosed)
+            if (reason is CloseReason.Completed or CloseReason.PeerClosed || connection.SaidGoodbye)
             {
                 connection.IO.Close();
             }
