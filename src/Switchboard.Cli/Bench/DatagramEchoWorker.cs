@@ -7,7 +7,7 @@ namespace Switchboard.Cli.Bench;
 /// least every 10 ms to find lost datagrams) and pumps them. Counters are written by its thread only; the live
 /// display reads them racily, which is fine for a progress view.
 /// </summary>
-internal sealed class DatagramEchoWorker
+internal sealed class DatagramEchoWorker(TimeSpan lossTimeout) : IEchoWorker
 {
     private readonly List<DatagramEchoSocket> _sockets = [];
     private readonly LongHistogram _latency = LatencyPercentiles.NewHistogram();
@@ -15,7 +15,7 @@ internal sealed class DatagramEchoWorker
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _measureFrom;
     private long _measureUntil;
-    private long _lossTicks;
+    private readonly long _lossTicks = BenchClock.Ticks(lossTimeout);
     private long _messages;
     private long _bytes;
     private long _lost;
@@ -40,11 +40,10 @@ internal sealed class DatagramEchoWorker
 
     public void Add(DatagramEchoSocket socket) => _sockets.Add(socket);
 
-    public void Start(long measureFrom, long until, TimeSpan lossTimeout, CancellationToken stop)
+    public void Start(long measureFrom, long until, CancellationToken stop)
     {
         _measureFrom = measureFrom;
         _measureUntil = until;
-        _lossTicks = BenchClock.Ticks(lossTimeout);
         var thread = new Thread(() => Run(stop)) { IsBackground = true, Name = "bench echo udp" };
         thread.Start();
     }

@@ -6,7 +6,7 @@ namespace Switchboard.Cli.Bench;
 /// One load thread: owns a share of the echo connections, waits on them with epoll and pumps the ready ones. Its
 /// counters are written only by its thread; the live display reads them racily, which is fine for a progress view.
 /// </summary>
-internal sealed class EchoWorker
+internal sealed class EchoWorker : IEchoWorker
 {
     private readonly List<EchoClient> _clients = [];
     private readonly LongHistogram _latency = LatencyPercentiles.NewHistogram();
@@ -25,6 +25,10 @@ internal sealed class EchoWorker
     public long Bytes => Volatile.Read(ref _bytes);
 
     public int Errors => Volatile.Read(ref _errors);
+
+    public long Lost => 0; // a stream loses nothing without failing
+
+    public long Late => 0;
 
     public LongHistogram Latency => _latency;
 
