@@ -22,22 +22,7 @@ internal sealed class EpollChatMembers : IChatMembers
     public Task RunAsync(ChatLoad load, CancellationToken stop)
     {
         _load = load;
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                Run(stop);
-                done.TrySetResult();
-            }
-            catch (Exception e)
-            {
-                done.TrySetException(e);
-            }
-        })
-        { IsBackground = true, Name = "bench chat" };
-        thread.Start();
-        return done.Task;
+        return BenchThread.Start("bench chat", () => Run(stop));
     }
 
     /// <summary>A sender's line that <paramref name="reader"/> received, with its latency.</summary>

@@ -8,7 +8,7 @@ namespace Switchboard.Cli.Bench;
 /// the counts. A subclass opens the sockets and deals them out.
 /// </summary>
 internal abstract class WorkerEchoClients<TWorker>(EchoLoadOptions options) : IEchoClients
-    where TWorker : IEchoWorker
+    where TWorker : EpollEchoWorker
 {
     protected EchoLoadOptions Options { get; } = options;
 
@@ -23,12 +23,8 @@ internal abstract class WorkerEchoClients<TWorker>(EchoLoadOptions options) : IE
 
     public Task RunAsync(long measureFrom, long measureUntil, CancellationToken stop)
     {
-        foreach (var worker in Workers)
-        {
-            worker.Start(measureFrom, measureUntil, stop);
-        }
-
-        return Task.WhenAll(Workers.Select(w => w.Completion));
+        Task[] threads = [.. Workers.Select(w => w.Start(measureFrom, measureUntil, stop))];
+        return Task.WhenAll(threads);
     }
 
     public EchoCounts Counts() => new(
@@ -66,27 +62,4 @@ internal abstract class WorkerEchoClients<TWorker>(EchoLoadOptions options) : IE
 
         return threads;
     }
-}
-
-/// <summary>One load thread of a <see cref="WorkerEchoClients{TWorker}"/>, as the load sees it: counts, never per message.</summary>
-internal interface IEchoWorker
-{
-    long Messages { get; }
-
-    long Bytes { get; }
-
-    long Lost { get; }
-
-    long Late { get; }
-
-    int Errors { get; }
-
-    LongHistogram Latency { get; }
-
-    string? FirstFailure { get; }
-
-    Task Completion { get; }
-
-    /// <summary>Runs on a thread of its own until <paramref name="until"/> or until <paramref name="stop"/> fires.</summary>
-    void Start(long measureFrom, long until, CancellationToken stop);
 }
