@@ -8,8 +8,10 @@ namespace Switchboard.Chat.Redis.Internal;
 /// </summary>
 internal sealed class BackplaneMetrics : IDisposable
 {
-    private static readonly KeyValuePair<string, object?> QueueFull = new("reason", "queue_full");
-    private static readonly KeyValuePair<string, object?> Unreachable = new("reason", "unreachable");
+    // The server's name for why something went unserved (its ServerMetrics.DropReasonAttribute, internal there).
+    private const string DropReasonAttribute = "switchboard.drop.reason";
+    private static readonly KeyValuePair<string, object?> QueueFull = new(DropReasonAttribute, "queue_full");
+    private static readonly KeyValuePair<string, object?> Unreachable = new(DropReasonAttribute, "unreachable");
 
     private readonly bool _ownsMeter;
     private readonly Meter _meter;
@@ -23,7 +25,7 @@ internal sealed class BackplaneMetrics : IDisposable
         _ownsMeter = factory is null;
         _meter = factory?.Create(new MeterOptions("Switchboard")) ?? new Meter("Switchboard");
         _published = _meter.CreateCounter<long>("switchboard.chat.backplane.published", "{message}", "Lines this server published to Redis.");
-        _dropped = _meter.CreateCounter<long>("switchboard.chat.backplane.dropped", "{message}", "Lines never published: the publish queue was full (reason=queue_full) or Redis unreachable (reason=unreachable).");
+        _dropped = _meter.CreateCounter<long>("switchboard.chat.backplane.dropped", "{message}", "Lines never published: the publish queue was full (switchboard.drop.reason=queue_full) or Redis unreachable (switchboard.drop.reason=unreachable).");
         _received = _meter.CreateCounter<long>("switchboard.chat.backplane.received", "{message}", "Lines received from other servers.");
         _missed = _meter.CreateCounter<long>("switchboard.chat.backplane.missed", "{message}", "Lines of other servers found missing by their sequence numbers.");
         _meter.CreateObservableUpDownCounter("switchboard.chat.backplane.pending", pending, "{message}", "Lines waiting to be published.");

@@ -8,7 +8,6 @@ namespace Switchboard.Cli.Bench;
 /// </summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(EchoSummary))]
-[JsonSerializable(typeof(DatagramEchoSummary))]
 [JsonSerializable(typeof(ChatSummary))]
 [JsonSerializable(typeof(ConnectionsSummary))]
 internal sealed partial class BenchJsonContext : JsonSerializerContext;

@@ -29,8 +29,8 @@ internal sealed class BenchTarget
     public static async Task<BenchTarget> ResolveAsync(string text, bool allowRemote, bool tcpOnly = false, bool allowTls = false, bool allowDatagrams = false, CancellationToken cancellationToken = default)
     {
         var uri = EndpointUri.Parse(text);
-        // tls:// where the bench mode can run it: on the library's client (TlsEchoLoad, ConnectionsLoad, ChatLoad);
-        // udp:// and unixgram:// where it has a datagram load (DatagramEchoLoad).
+        // tls:// where the bench mode can run it: on the library's client (TlsEchoClients, ConnectionsLoad, TlsChatMembers);
+        // udp:// and unixgram:// where it has a datagram load (DatagramEchoClients).
         var tlsAllowed = allowTls && uri.Kind == TransportKind.Tls;
         var datagramAllowed = allowDatagrams && uri.Kind is TransportKind.Udp or TransportKind.UnixDatagram;
         if ((!tlsAllowed && !datagramAllowed && uri.Kind is not (TransportKind.Tcp or TransportKind.Unix)) || (tcpOnly && uri.Kind != TransportKind.Tcp))
@@ -71,7 +71,7 @@ internal sealed class BenchTarget
         return new Socket(EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
     }
 
-    /// <summary>True for udp:// and unixgram://: the load is datagrams (<see cref="DatagramEchoLoad"/>).</summary>
+    /// <summary>True for udp:// and unixgram://: the load is datagrams (<see cref="DatagramEchoClients"/>).</summary>
     public bool IsDatagram => Uri.Kind is TransportKind.Udp or TransportKind.UnixDatagram;
 
     /// <summary>

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net.Sockets;
-using System.Text;
 using HdrHistogram;
 
 namespace Switchboard.Cli.Bench;
@@ -10,16 +8,19 @@ namespace Switchboard.Cli.Bench;
 /// another (reading all the while: a server may block on a member that does not read, and the load must not be
 /// that member); the last <c>Senders</c> of them write timestamped lines; every member reads everything as it
 /// arrives. Deliveries are the senders' lines members receive during the measured span (server notices such as
-/// join announcements are not counted); latency comes from every tenth member (and each server's probe), which parses each line's send time. One thread drives every socket through epoll.
+/// join announcements are not counted); latency comes from every tenth member, which parses each line's send time;
+/// the first member on each server (a probe; member 0 alone with one server) moves each sender's window. The members are plain sockets on one epoll thread
+/// (<see cref="EpollChatMembers"/>) or TLS connections on async loops (<see cref="TlsChatMembers"/>: the record
+/// layer needs a stream); this is what they share: the measured span, the counts, the live figures, the summary.
 /// </summary>
-internal sealed class ChatLoad : IBenchRun
+internal sealed class ChatLoad(ChatLoadOptions options, IChatMembers members) : IBenchRun
 {
-    private const int SampleEvery = 10;
+    /// <summary>Every this many members, one samples latency (member 0 among them).</summary>
+    public const int SampleEvery = 10;
 
-    private readonly ChatLoadOptions _options;
-    private readonly List<ChatMember> _members = [];
     private readonly LongHistogram _latency = LatencyPercentiles.NewHistogram();
-    private readonly byte[] _scratch = new byte[64 * 1024];
+    private long _joinStart;
+    private long _start;
     private long _measureFrom = long.MaxValue;
     private long _measureUntil = long.MaxValue;
     private long _deliveries;
@@ -27,24 +28,24 @@ internal sealed class ChatLoad : IBenchRun
     private int _joined;
     private int _dropped;
 
-    public ChatLoad(ChatLoadOptions options) => _options = options;
+    public ChatLoadOptions Options => options;
 
-    /// <summary>Members 0 … Probes-1, one on each server (members are dealt round-robin), pace the senders' windows.</summary>
-    private int Probes => 1 + _options.Others.Count;
+    /// <summary>When measuring ends (ticks); <see cref="long.MaxValue"/> while members join.</summary>
+    public long MeasureUntil => _measureUntil;
 
     public string Title => string.Create(
         CultureInfo.InvariantCulture,
-        $"chat load on {_options.Targets}: {_options.Members} members, {_options.Senders} sending, rate {(_options.Rate > 0 ? _options.Rate.ToString(CultureInfo.InvariantCulture) : "unlimited")}, window {_options.Window}");
+        $"chat load on {options.Targets}: {options.Members} members, {options.Senders} sending, rate {(options.Rate > 0 ? options.Rate.ToString(CultureInfo.InvariantCulture) : "unlimited")}, window {options.Window}{members.Note}");
 
     public IReadOnlyList<KeyValuePair<string, string>> Progress()
     {
         var now = BenchClock.Now;
-        var measured = BenchClock.ToSeconds(Math.Min(now, _measureUntil) - _measureFrom);
+        var from = Volatile.Read(ref _measureFrom);
+        var measured = BenchClock.ToSeconds(Math.Min(now, Volatile.Read(ref _measureUntil)) - from);
         var deliveries = Volatile.Read(ref _deliveries);
-        var phase = Volatile.Read(ref _measureFrom) == long.MaxValue ? "joining" : now < _measureFrom ? "warmup" : "measuring";
         return
         [
-            new("phase", phase),
+            new("phase", from == long.MaxValue ? "joining" : now < from ? "warmup" : "measuring"),
             new("joined", Volatile.Read(ref _joined).ToString(CultureInfo.InvariantCulture)),
             new("seconds", measured > 0 ? measured.ToString("F1", CultureInfo.InvariantCulture) : "0"),
             new("sent", Volatile.Read(ref _sent).ToString(CultureInfo.InvariantCulture)),
@@ -54,164 +55,99 @@ internal sealed class ChatLoad : IBenchRun
         ];
     }
 
-    public Task<ChatSummary> RunAsync(CancellationToken stop)
+    public async Task<ChatSummary> RunAsync(CancellationToken stop)
     {
-        var done = new TaskCompletionSource<ChatSummary>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                done.TrySetResult(Run(stop));
-            }
-            catch (Exception e)
-            {
-                done.TrySetException(e);
-            }
-        })
-        { IsBackground = true, Name = "bench chat" };
-        thread.Start();
-        return done.Task;
+        _joinStart = BenchClock.Now;
+        _start = _joinStart;
+        await members.RunAsync(this, stop);
+
+        var end = Math.Min(BenchClock.Now, _measureUntil);
+        var seconds = Math.Max(0, BenchClock.ToSeconds(end - _measureFrom));
+        return new ChatSummary(
+            options.Targets,
+            options.Members,
+            options.Senders,
+            _joined,
+            Math.Round(BenchClock.ToSeconds(_start - _joinStart), 2),
+            Math.Round(seconds, 2),
+            _sent,
+            _deliveries,
+            seconds > 0 ? Math.Round(_deliveries / seconds) : 0,
+            LatencyPercentiles.From(_latency),
+            _dropped);
     }
 
-    internal void OnDeliveries(int count, long now)
+    /// <summary>Every member has joined: the warmup starts now, then the measured span. Returns now.</summary>
+    public long BeginMeasuring()
     {
-        if (now >= _measureFrom && now < _measureUntil)
+        _start = BenchClock.Now;
+        Volatile.Write(ref _measureUntil, _start + BenchClock.Ticks(options.Warmup + options.Duration));
+        Volatile.Write(ref _measureFrom, _start + BenchClock.Ticks(options.Warmup));
+        return _start;
+    }
+
+    /// <summary>True while <paramref name="now"/> is in the measured span.</summary>
+    public bool Measuring(long now) => now >= _measureFrom && now < _measureUntil;
+
+    public void OnJoined() => Volatile.Write(ref _joined, _joined + 1); // members join one after another
+
+    public void OnDropped() => Interlocked.Increment(ref _dropped);
+
+    /// <summary>Lines a member received; from one thread only (the epoll members').</summary>
+    public void OnDeliveries(int count, long now)
+    {
+        if (Measuring(now))
         {
             Volatile.Write(ref _deliveries, _deliveries + count);
         }
     }
 
-    internal void OnSent(long now)
+    /// <summary>A line a sender started; from one thread only (the epoll members').</summary>
+    public void OnSent(long now)
     {
-        if (now >= _measureFrom && now < _measureUntil)
+        if (Measuring(now))
         {
             Volatile.Write(ref _sent, _sent + 1);
         }
     }
 
-    internal void OnSenderLine(ChatMember reader, int sender, long sequence, long latencyTicks, long now)
+    /// <summary>A sampled line's delivery latency; from one thread only (the epoll members').</summary>
+    public void OnLatency(long latencyTicks, long now)
     {
-        if (now >= _measureFrom && now < _measureUntil)
+        if (Measuring(now))
         {
             LatencyPercentiles.Record(_latency, BenchClock.ToNanoseconds(latencyTicks));
         }
-
-        // The first member on each server is a probe: a line every probe has seen no longer counts against its
-        // sender's window (with one server, member 0 alone).
-        if (reader.Index < Probes && sender >= 0 && sender < _members.Count && _members[sender].IsSender)
-        {
-            _members[sender].Acknowledge(reader.Index, sequence);
-        }
     }
 
-    private ChatSummary Run(CancellationToken stop)
+    /// <summary>A line a member received, from any thread (the TLS members' loops).</summary>
+    public void OnDeliveryFromAnyThread(long now)
     {
-        using var epoll = new EpollSet(1024);
-        try
+        if (Measuring(now))
         {
-            var joinStart = BenchClock.Now;
-            Join(epoll, stop);
-            var start = BenchClock.Now;
-            Volatile.Write(ref _measureUntil, start + BenchClock.Ticks(_options.Warmup + _options.Duration));
-            Volatile.Write(ref _measureFrom, start + BenchClock.Ticks(_options.Warmup));
-            var ticksPerLine = _options.Rate > 0 ? BenchClock.Ticks(TimeSpan.FromSeconds(1.0 / _options.Rate)) : 0;
-            var senders = _members.Where(m => m.IsSender).ToArray();
-            foreach (var sender in senders)
-            {
-                sender.NextSendAt = start;
-            }
-
-            while (!stop.IsCancellationRequested && BenchClock.Now < _measureUntil)
-            {
-                Poll(epoll, 1);
-                var now = BenchClock.Now;
-                foreach (var sender in senders)
-                {
-                    if (!sender.Dropped && !sender.Send(this, now, _options.Window, ticksPerLine))
-                    {
-                        Drop(epoll, sender);
-                    }
-                }
-            }
-
-            var end = Math.Min(BenchClock.Now, _measureUntil);
-            var seconds = Math.Max(0, BenchClock.ToSeconds(end - _measureFrom));
-            return new ChatSummary(
-                _options.Targets,
-                _options.Members,
-                _options.Senders,
-                _joined,
-                Math.Round(BenchClock.ToSeconds(start - joinStart), 2),
-                Math.Round(seconds, 2),
-                _sent,
-                _deliveries,
-                seconds > 0 ? Math.Round(_deliveries / seconds) : 0,
-                LatencyPercentiles.From(_latency),
-                _dropped);
-        }
-        finally
-        {
-            foreach (var member in _members)
-            {
-                member.Close();
-            }
+            Interlocked.Increment(ref _deliveries);
         }
     }
 
-    private void Join(EpollSet epoll, CancellationToken stop)
+    /// <summary>A line a sender wrote, from any thread (the TLS members' loops).</summary>
+    public void OnSentFromAnyThread(long now)
     {
-        var firstSender = _options.Members - _options.Senders;
-        for (var i = 0; i < _options.Members && !stop.IsCancellationRequested; i++)
+        if (Measuring(now))
         {
-            Socket socket;
-            try
-            {
-                socket = BenchConnect.ConnectAsync(_options.TargetOf(i), stop).GetAwaiter().GetResult();
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                return;
-            }
-
-            if (_options.Nick)
-            {
-                // LF, as nc sends: our chat takes a CR LF for a telnet client and would ask it for binary mode.
-                socket.Send(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"m{i}\n")));
-            }
-
-            var member = new ChatMember(socket, i, samples: i % SampleEvery == 0 || i < Probes, sends: i >= firstSender);
-            if (member.IsSender)
-            {
-                member.WatchProbes(Math.Min(Probes, _options.Members));
-            }
-
-            _members.Add(member);
-            if (!epoll.Add(member.Handle, EpollSet.In | EpollSet.ReadHangUp | EpollSet.EdgeTriggered, i))
-            {
-                throw new InvalidOperationException("epoll_ctl(ADD) failed");
-            }
-            Volatile.Write(ref _joined, _joined + 1);
-            Poll(epoll, 0);
+            Interlocked.Increment(ref _sent);
         }
     }
 
-    private void Poll(EpollSet epoll, int timeoutMilliseconds)
-    {
-        var ready = epoll.Wait(timeoutMilliseconds);
-        var now = BenchClock.Now;
-        for (var e = 0; e < ready; e++)
-        {
-            var member = _members[epoll.SlotAt(e)];
-            if (!member.Dropped && !member.Receive(this, _scratch, now))
-            {
-                Drop(epoll, member);
-            }
-        }
-    }
+    /// <summary>Latencies recorded elsewhere (a TLS member's own histogram), merged once the load has ended.</summary>
+    public void AddLatency(LongHistogram latency) => _latency.Add(latency);
+}
 
-    private void Drop(EpollSet epoll, ChatMember member)
-    {
-        epoll.Remove(member.Handle);
-        Volatile.Write(ref _dropped, _dropped + 1);
-    }
+/// <summary>The members a <see cref="ChatLoad"/> runs: how they join, send and read. Called once a run, never per line.</summary>
+internal interface IChatMembers
+{
+    /// <summary>A note for the title, such as <c>(TLS)</c>, or empty.</summary>
+    string Note { get; }
+
+    /// <summary>Joins the members, calls <see cref="ChatLoad.BeginMeasuring"/>, and drives them until the span ends or <paramref name="stop"/> fires.</summary>
+    Task RunAsync(ChatLoad load, CancellationToken stop);
 }

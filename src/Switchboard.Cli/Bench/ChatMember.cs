@@ -3,7 +3,7 @@ using System.Net.Sockets;
 namespace Switchboard.Cli.Bench;
 
 /// <summary>
-/// One chat member's socket and state, driven by <see cref="ChatLoad"/>'s thread. Sampling members keep a line
+/// One chat member's socket and state, driven by the thread of <see cref="EpollChatMembers"/>. Sampling members keep a line
 /// buffer and parse each line for its send time; the others only count line ends, so the load stays cheap.
 /// Senders also hold the line they are writing and how many of their lines each probe (the first member on each
 /// server) has seen.
@@ -72,7 +72,7 @@ internal sealed class ChatMember
     public long NextSendAt { get; set; }
 
     /// <summary>Reads everything that arrived; false when the server closed the connection or it failed.</summary>
-    public bool Receive(ChatLoad load, byte[] scratch, long now)
+    public bool Receive(EpollChatMembers members, byte[] scratch, long now)
     {
         while (!Dropped)
         {
@@ -91,11 +91,11 @@ internal sealed class ChatMember
 
             if (_lines is null)
             {
-                load.OnDeliveries(CountMarkers(buffer[..n]), now);
+                members.Load.OnDeliveries(CountMarkers(buffer[..n]), now);
             }
             else
             {
-                ParseLines(load, n, now);
+                ParseLines(members, n, now);
             }
 
             if (n < buffer.Length)
@@ -161,7 +161,7 @@ internal sealed class ChatMember
         return count;
     }
 
-    private void ParseLines(ChatLoad load, int received, long now)
+    private void ParseLines(EpollChatMembers members, int received, long now)
     {
         _lineLength += received;
         var pending = _lines.AsSpan(0, _lineLength);
@@ -170,8 +170,8 @@ internal sealed class ChatMember
         {
             if (ChatLine.TryParse(pending[..end], out var sender, out var sequence, out var sendTicks))
             {
-                load.OnDeliveries(1, now);
-                load.OnSenderLine(this, sender, sequence, now - sendTicks, now);
+                members.Load.OnDeliveries(1, now);
+                members.OnSenderLine(this, sender, sequence, now - sendTicks, now);
             }
 
             pending = pending[(end + 1)..];

@@ -1,102 +1,81 @@
 using System.Globalization;
-using System.Net.Sockets;
-using HdrHistogram;
 
 namespace Switchboard.Cli.Bench;
 
 /// <summary>
 /// <c>switchboard bench echo</c>: closed-loop clients, each keeping <c>InFlight</c> messages of <c>Size</c> bytes
-/// outstanding against an echo server, spread over a few epoll threads. Messages completed during the warmup are
-/// not counted; every byte that comes back is checked.
+/// outstanding against an echo server. The clients are plain connections on a few epoll threads
+/// (<see cref="StreamEchoClients"/>), TLS connections on async loops (<see cref="TlsEchoClients"/>: the record layer
+/// needs a stream) or datagram sockets (<see cref="DatagramEchoClients"/>); this is what they share: the warmup and
+/// the measured span, the live figures and the summary. Messages completed during the warmup are not counted; every
+/// byte that comes back is checked.
 /// </summary>
-internal sealed class EchoLoad : IBenchRun
+internal sealed class EchoLoad(EchoLoadOptions options, IEchoClients clients) : IBenchRun
 {
-    private readonly EchoLoadOptions _options;
-    private readonly List<EchoWorker> _workers = [];
     private long _measureFrom;
     private long _measureUntil;
 
-    public EchoLoad(EchoLoadOptions options) => _options = options;
-
     public string Title => string.Create(
         CultureInfo.InvariantCulture,
-        $"echo load on {_options.Target.Uri}: {_options.Connections} connections × {_options.Size} B × {_options.InFlight} in flight");
+        $"{(clients.Datagrams ? "datagram echo" : "echo")} load on {options.Target.Uri}: {options.Connections} {(clients.Datagrams ? "sockets" : "connections")} × {options.Size} B × {options.InFlight} in flight{clients.Note}");
 
     public IReadOnlyList<KeyValuePair<string, string>> Progress()
     {
         var now = BenchClock.Now;
         if (_measureFrom == 0)
         {
-            return [new("phase", "connecting")];
+            return [new("phase", clients.Datagrams ? "opening sockets" : "connecting")];
         }
 
         var measured = BenchClock.ToSeconds(Math.Min(now, _measureUntil) - _measureFrom);
-        var messages = _workers.Sum(w => w.Messages);
-        var bytes = _workers.Sum(w => w.Bytes);
-        return
+        var counts = clients.Counts();
+        List<KeyValuePair<string, string>> figures =
         [
             new("phase", now < _measureFrom ? "warmup" : "measuring"),
             new("seconds", measured > 0 ? measured.ToString("F1", CultureInfo.InvariantCulture) : "0"),
-            new("msgs", messages.ToString(CultureInfo.InvariantCulture)),
-            new("msgs/s", measured > 0 ? (messages / measured).ToString("F0", CultureInfo.InvariantCulture) : "-"),
-            new("MiB/s", measured > 0 ? (bytes / measured / (1024 * 1024)).ToString("F2", CultureInfo.InvariantCulture) : "-"),
-            new("errors", _workers.Sum(w => w.Errors).ToString(CultureInfo.InvariantCulture)),
+            new("msgs", counts.Messages.ToString(CultureInfo.InvariantCulture)),
+            new("msgs/s", measured > 0 ? (counts.Messages / measured).ToString("F0", CultureInfo.InvariantCulture) : "-"),
         ];
+        if (clients.Datagrams)
+        {
+            figures.Add(new("lost", counts.Lost.ToString(CultureInfo.InvariantCulture)));
+            figures.Add(new("late", counts.Late.ToString(CultureInfo.InvariantCulture)));
+        }
+        else
+        {
+            figures.Add(new("MiB/s", measured > 0 ? (counts.Bytes / measured / (1024 * 1024)).ToString("F2", CultureInfo.InvariantCulture) : "-"));
+        }
+
+        figures.Add(new("errors", counts.Errors.ToString(CultureInfo.InvariantCulture)));
+        return figures;
     }
 
     public async Task<EchoSummary> RunAsync(CancellationToken stop)
     {
-        var receiveBufferSize = Math.Clamp(_options.Size * _options.InFlight, 16 * 1024, 256 * 1024);
-        var pattern = new BytePattern(Math.Max(_options.Size, receiveBufferSize));
-        var threads = Math.Min(_options.Threads, _options.Connections);
-        for (var t = 0; t < threads; t++)
-        {
-            _workers.Add(new EchoWorker(receiveBufferSize));
-        }
-
-        try
-        {
-            for (var i = 0; i < _options.Connections; i++)
-            {
-                var socket = await BenchConnect.ConnectAsync(_options.Target, stop);
-                _workers[i % threads].Add(new EchoClient(socket, pattern, _options.Size, _options.InFlight));
-            }
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            // Ctrl-C while connecting: the workers stop at once and the summary says nothing was measured.
-        }
-
+        using var _ = clients;
+        await clients.OpenAsync(stop);
         var start = BenchClock.Now;
-        _measureUntil = start + BenchClock.Ticks(_options.Warmup + _options.Duration);
-        _measureFrom = start + BenchClock.Ticks(_options.Warmup);
-        foreach (var worker in _workers)
-        {
-            worker.Start(_measureFrom, _measureUntil, stop);
-        }
+        _measureUntil = start + BenchClock.Ticks(options.Warmup + options.Duration);
+        _measureFrom = start + BenchClock.Ticks(options.Warmup);
+        await clients.RunAsync(_measureFrom, _measureUntil, stop);
 
-        await Task.WhenAll(_workers.Select(w => w.Completion));
         var end = Math.Min(BenchClock.Now, _measureUntil);
         var seconds = Math.Max(0, BenchClock.ToSeconds(end - _measureFrom));
-        var latency = LatencyPercentiles.NewHistogram();
-        foreach (var worker in _workers)
-        {
-            latency.Add(worker.Latency);
-        }
-
-        var messages = _workers.Sum(w => w.Messages);
-        var bytes = _workers.Sum(w => w.Bytes);
+        var counts = clients.Counts();
         return new EchoSummary(
-            _options.Target.Uri.ToString(),
-            _options.Connections,
-            _options.Size,
-            _options.InFlight,
+            options.Target.Uri.ToString(),
+            clients.Datagrams ? null : options.Connections,
+            clients.Datagrams ? options.Connections : null,
+            options.Size,
+            options.InFlight,
             Math.Round(seconds, 2),
-            messages,
-            seconds > 0 ? Math.Round(messages / seconds) : 0,
-            seconds > 0 ? Math.Round(bytes / seconds / (1024 * 1024), 2) : 0,
-            LatencyPercentiles.From(latency),
-            _workers.Sum(w => w.Errors),
-            _workers.Select(w => w.FirstFailure).FirstOrDefault(f => f is not null));
+            counts.Messages,
+            seconds > 0 ? Math.Round(counts.Messages / seconds) : 0,
+            seconds > 0 ? Math.Round(counts.Bytes / seconds / (1024 * 1024), 2) : 0,
+            LatencyPercentiles.From(clients.Latency()),
+            clients.Datagrams ? counts.Lost : null,
+            clients.Datagrams ? counts.Late : null,
+            counts.Errors,
+            clients.FirstFailure);
     }
 }

@@ -5,7 +5,7 @@ using Switchboard.Client;
 namespace Switchboard.Cli.Bench;
 
 /// <summary>
-/// One member of <see cref="TlsChatLoad"/>: a library <see cref="ClientConnection"/> over TLS with a read loop of its
+/// One member of <see cref="TlsChatMembers"/>: a library <see cref="ClientConnection"/> over TLS with a read loop of its
 /// own, and for a sender the line it writes next and how many of its lines member 0 has seen.
 /// </summary>
 internal sealed class TlsChatMember(ClientConnection connection, int index, bool samples, bool sends)

@@ -66,6 +66,7 @@ internal static class ServeCommand
         var sendBuffer = new Option<int?>(OptionFlags.For(Transport + nameof(TransportOptions.SendBufferSize)).Name) { Description = "SO_SNDBUF in bytes [default: the kernel's]" };
         var receiveBuffer = new Option<int?>(OptionFlags.For(Transport + nameof(TransportOptions.ReceiveBufferSize)).Name) { Description = "SO_RCVBUF in bytes [default: the kernel's]" };
         var backlog = OptionFlags.Create<int>(Transport + nameof(TransportOptions.Backlog), "Listen backlog (capped by net.core.somaxconn)", Server.Transport.Backlog);
+        var udpBatch = OptionFlags.Create<int>(Transport + nameof(TransportOptions.DatagramBatchSize), Invariant($"Datagrams a UDP or unixgram listener receives (recvmmsg) and replies sent (sendmmsg) per system call, under the async and select models on Linux; 1 = one datagram per call (at most {TransportOptions.MostDatagramBatchSize})"), Server.Transport.DatagramBatchSize);
         var unixMode = new Option<string?>(OptionFlags.For(Transport + nameof(TransportOptions.UnixSocketMode)).Name) { Description = "Octal permissions for Unix socket files, e.g. 660 [default: from the umask]" };
         var replyRate = OptionFlags.Create<int>(nameof(ServerOptions.DatagramReplyRate), "Datagram replies per second per source address, exact at any rate; state for 65,536 sources at most (0 = unlimited)", Server.DatagramReplyRate);
         var replyBurst = OptionFlags.Create<int>(nameof(ServerOptions.DatagramReplyBurst), $"Datagram replies one source may get at once before {OptionFlags.For(nameof(ServerOptions.DatagramReplyRate)).Name} applies", Server.DatagramReplyBurst);
@@ -82,7 +83,7 @@ internal static class ServeCommand
             + Invariant($"Durations are at most {Math.Floor(OptionLimits.LongestDuration.TotalHours)}h, counts at most {OptionLimits.LargestCount}, byte sizes at most {OptionLimits.LargestBytes / (1024 * 1024 * 1024)} GiB."))
         {
             service, listen, model, asyncLoops, maxConnections, maxPerAddress, idleTimeout, drain, maxLine, lineFlush, lineTimeout, noDelay, keepAlive,
-            reuseAddress, sendBuffer, receiveBuffer, backlog, unixMode, replyRate, replyBurst, replyLimitLoopback, logLevel, logFormat,
+            reuseAddress, sendBuffer, receiveBuffer, backlog, udpBatch, unixMode, replyRate, replyBurst, replyLimitLoopback, logLevel, logFormat,
         };
         foreach (var option in chat.All.Concat(backplane.All).Concat(tls.All).Concat(config.All).Concat(exec.All))
         {
@@ -146,7 +147,7 @@ internal static class ServeCommand
                     ReceiveBufferSize = parse.GetValue(receiveBuffer) ?? configured.Server.Transport.ReceiveBufferSize,
                     Backlog = Pick(parse, backlog, configured.Server.Transport.Backlog),
                     UnixSocketMode = parse.GetValue(unixMode) is { } mode ? FileMode(mode) : configured.Server.Transport.UnixSocketMode,
-                    DatagramBatchSize = configured.Server.Transport.DatagramBatchSize,
+                    DatagramBatchSize = Pick(parse, udpBatch, configured.Server.Transport.DatagramBatchSize),
                 },
             };
             var definition = isExec ? null : ServiceCatalog.Create(name, serviceOptions, chatOptions)!;

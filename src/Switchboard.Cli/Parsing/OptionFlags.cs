@@ -41,6 +41,7 @@ internal static partial class OptionFlags
         [Transport + nameof(TransportOptions.ReceiveBufferSize)] = new("--receive-buffer"),
         [Transport + nameof(TransportOptions.Backlog)] = new("--backlog"),
         [Transport + nameof(TransportOptions.UnixSocketMode)] = new("--unix-mode"),
+        [Transport + nameof(TransportOptions.DatagramBatchSize)] = new("--udp-batch"),
         [nameof(ServiceOptions.MaxLine)] = new("--max-line"),
         [nameof(ServiceOptions.LineFlush)] = new("--line-flush"),
         [nameof(ServiceOptions.LineTimeout)] = new("--line-timeout"),

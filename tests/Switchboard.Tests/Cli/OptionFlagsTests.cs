@@ -55,6 +55,7 @@ public sealed class OptionFlagsTests
         [
             () => new ServerOptions { IdleTimeout = TimeSpan.FromDays(100) }.Validate(),
             () => new ServerOptions { Transport = { ReceiveBufferSize = 0 } }.Validate(),
+            () => new ServerOptions { Transport = { DatagramBatchSize = 0 } }.Validate(),
             () => new ServiceOptions { LineFlush = TimeSpan.FromDays(100) }.Validate(),
             () => new ChatOptions { LineBurst = 0 }.Validate(),
             () => new ClientOptions { ConnectTimeout = TimeSpan.Zero }.Validate(),

@@ -15,7 +15,7 @@ public sealed class ServeCommandTests : IDisposable
     [
         "--listen", "--model", "--async-loops", "--max-connections", "--max-connections-per-ip", "--idle-timeout", "--drain", "--max-line", "--line-flush",
         "--line-timeout",
-        "--tcp-nodelay", "--keepalive", "--reuse-address", "--send-buffer", "--receive-buffer", "--backlog",
+        "--tcp-nodelay", "--keepalive", "--reuse-address", "--send-buffer", "--receive-buffer", "--backlog", "--udp-batch",
         "--unix-mode", "--udp-reply-rate", "--udp-reply-burst", "--udp-reply-limit-loopback", "--log-level", "--log-format",
         "--max-members", "--max-line-rate", "--line-burst", "--max-queue-bytes", "--soft-queue-bytes", "--soft-queue-grace", "--behind", "--write-deadline",
         "--backplane", "--server-id", "--server-lost-after",
@@ -220,6 +220,7 @@ public sealed class ServeCommandTests : IDisposable
         Assert.Equal(server.MaxConnections.ToString(CultureInfo.InvariantCulture), DefaultOf(stdout, "--max-connections"));
         Assert.Equal(server.DatagramReplyBurst.ToString(CultureInfo.InvariantCulture), DefaultOf(stdout, "--udp-reply-burst"));
         Assert.Equal(server.Transport.Backlog.ToString(CultureInfo.InvariantCulture), DefaultOf(stdout, "--backlog"));
+        Assert.Equal("64", DefaultOf(stdout, "--udp-batch"));
         Assert.Equal(services.MaxLine.ToString(CultureInfo.InvariantCulture), DefaultOf(stdout, "--max-line"));
         Assert.Equal(chat.MaxQueuedBytes.ToString(CultureInfo.InvariantCulture), DefaultOf(stdout, "--max-queue-bytes"));
         Assert.Equal(server.IdleTimeout, TimeSpan.FromMinutes(int.Parse(DefaultOf(stdout, "--idle-timeout").TrimEnd('m'), CultureInfo.InvariantCulture)));
@@ -244,6 +245,48 @@ public sealed class ServeCommandTests : IDisposable
         {
             Assert.Equal(new byte[] { (byte)i }, await client.RequestAsync(new byte[] { (byte)i }));
         }
+    }
+
+    [Theory(Timeout = TestTimeouts.Process)]
+    [InlineData("async", "1")]
+    [InlineData("select", "1")]
+    [InlineData("async", null)]
+    [InlineData("select", null)]
+    public async Task UdpEchoAnswersEveryDatagramOneAPerCallOrInBatches(string model, string? batch)
+    {
+        string[] batchFlag = batch is null ? [] : ["--udp-batch", batch];
+        var (process, endpoints) = await CliProcess.ServeAsync(1, ["echo", "--listen", "udp://127.0.0.1:0", "--model", model, .. batchFlag]);
+        await using var _ = process;
+        using var client = TestClient.DatagramFor(endpoints[0], _dir);
+
+        // Sent before any is read, so that the default's batches find several waiting.
+        const int Count = 100;
+        for (var i = 0; i < Count; i++)
+        {
+            await client.SendAsync(BitConverter.GetBytes(i), SocketFlags.None);
+        }
+
+        var replies = new List<int>();
+        while (replies.Count < Count && await client.ReceiveDatagramAsync(TestTimeouts.Io) is { } reply)
+        {
+            Assert.Equal(sizeof(int), reply.Length);
+            replies.Add(BitConverter.ToInt32(reply));
+        }
+
+        // Loopback keeps datagrams, but nothing promises their order: the same set, each once.
+        Assert.Equal(Enumerable.Range(0, Count), replies.Order());
+        Assert.Equal(new byte[] { 7 }, await client.RequestAsync(new byte[] { 7 }));
+    }
+
+    [Theory(Timeout = TestTimeouts.Process)]
+    [InlineData("0", "--udp-batch must be a positive number, not 0")]
+    [InlineData("1025", "--udp-batch must be at most 1,024, not 1,025")]
+    public async Task AUdpBatchOutOfRangeExitsWithUsageErrorAndOneLine(string batch, string expected)
+    {
+        var (code, stdout, stderr) = await CliProcess.RunAsync(TestTimeouts.Io * 3, "serve", "echo", "--listen", "udp://127.0.0.1:0", "--udp-batch", batch);
+        Assert.Equal(2, code);
+        Assert.Equal("switchboard: " + expected, stderr.Trim());
+        Assert.Empty(stdout);
     }
 
     private static void AssertOneLine(string stderr, string expected)

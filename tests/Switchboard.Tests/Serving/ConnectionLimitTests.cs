@@ -44,6 +44,7 @@ public sealed class ConnectionLimitTests : IDisposable
         Assert.Empty(await ReadUntilClosedAsync(third));
         Assert.Equal(1, server.RejectedConnections);
         Assert.Equal(1, rejected.Sum());
+        Assert.Equal(1, rejected.Sum("switchboard.drop.reason", "max_connections"));
         Assert.Equal(2, server.ActiveConnections);
 
         first.Dispose();

@@ -139,5 +139,5 @@ public sealed class DatagramReplyGuardTests : IDisposable
         Assert.Equal("named"u8.ToArray(), await named.RequestAsync("named"u8.ToArray()));
     }
 
-    private static long Sum(MetricCollector<long> dropped, string reason) => dropped.Sum("reason", reason);
+    private static long Sum(MetricCollector<long> dropped, string reason) => dropped.Sum("switchboard.drop.reason", reason);
 }

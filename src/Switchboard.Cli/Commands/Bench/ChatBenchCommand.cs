@@ -53,18 +53,14 @@ internal static class ChatBenchCommand
             {
                 Others = [.. await Task.WhenAll((parse.GetValue(more) ?? []).Select(t => BenchTarget.ResolveAsync(t, parse.GetValue(allowRemote), allowTls: false, cancellationToken: cancellationToken)))],
             };
-            if (options.Target.Uri.Kind == Endpoints.TransportKind.Tls)
+            var isTls = options.Target.Uri.Kind == Endpoints.TransportKind.Tls;
+            if (isTls && options.Others.Count > 0)
             {
-                if (options.Others.Count > 0)
-                {
-                    throw new UsageException("bench chat over tls:// takes one target");
-                }
-
-                var tlsLoad = new TlsChatLoad(options, tls.Read(parse));
-                return await BenchConsole.RunAsync(tlsLoad, async stop => await tlsLoad.RunAsync(stop), parse.GetValue(json));
+                throw new UsageException("bench chat over tls:// takes one target");
             }
 
-            var load = new ChatLoad(options);
+            // The members by the target's kind; the fan-out's counting and its summary are one (ChatLoad).
+            var load = new ChatLoad(options, isTls ? new TlsChatMembers(tls.Read(parse)) : new EpollChatMembers());
             return await BenchConsole.RunAsync(load, async stop => await load.RunAsync(stop), parse.GetValue(json));
         });
         return command;

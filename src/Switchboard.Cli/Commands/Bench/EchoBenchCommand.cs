@@ -45,24 +45,17 @@ internal static class EchoBenchCommand
                 BenchOptions.ParseDuration(parse.GetValue(duration)!, "--duration"),
                 BenchOptions.ParseDuration(parse.GetValue(warmup)!, "--warmup"),
                 BenchOptions.Positive(parse.GetValue(threads), "--threads"));
-            if (options.Target.IsDatagram)
+            if (options.Target.IsDatagram && messageSize is < DatagramEchoSocket.HeaderSize + 2 or > MaxDatagramSize)
             {
-                if (messageSize is < DatagramEchoSocket.HeaderSize + 2 or > MaxDatagramSize)
-                {
-                    throw new UsageException($"--size must be {DatagramEchoSocket.HeaderSize + 2} to {MaxDatagramSize} bytes over datagrams, not {messageSize}");
-                }
-
-                var datagrams = new DatagramEchoLoad(options, BenchOptions.ParseDuration(parse.GetValue(lossTimeout)!, "--loss-timeout"));
-                return await BenchConsole.RunAsync(datagrams, async stop => await datagrams.RunAsync(stop), parse.GetValue(json));
+                throw new UsageException($"--size must be {DatagramEchoSocket.HeaderSize + 2} to {MaxDatagramSize} bytes over datagrams, not {messageSize}");
             }
 
-            if (options.Target.Uri.Kind == Endpoints.TransportKind.Tls)
-            {
-                var tlsLoad = new TlsEchoLoad(options, tls.Read(parse));
-                return await BenchConsole.RunAsync(tlsLoad, async stop => await tlsLoad.RunAsync(stop), parse.GetValue(json));
-            }
-
-            var load = new EchoLoad(options);
+            // The clients by the target's kind; the closed loop, its counting and its summary are one (EchoLoad).
+            IEchoClients clients = options.Target.IsDatagram
+                ? new DatagramEchoClients(options, BenchOptions.ParseDuration(parse.GetValue(lossTimeout)!, "--loss-timeout"))
+                : options.Target.Uri.Kind == Endpoints.TransportKind.Tls ? new TlsEchoClients(options, tls.Read(parse))
+                : new StreamEchoClients(options);
+            var load = new EchoLoad(options, clients);
             return await BenchConsole.RunAsync(load, async stop => await load.RunAsync(stop), parse.GetValue(json));
         });
         return command;

@@ -15,6 +15,9 @@ internal sealed class ServerMetrics : ITrafficSink, IDisposable
     /// <summary>Every close's reason, errors or not (<see cref="CloseReasonNames.ToName"/>).</summary>
     public const string CloseReasonAttribute = "switchboard.close.reason";
 
+    /// <summary>Why a connection or datagram was turned away unserved (rejected at accept, dropped unanswered).</summary>
+    public const string DropReasonAttribute = "switchboard.drop.reason";
+
     private readonly UpDownCounter<long> _active;
     private readonly Counter<long> _accepted;
     private readonly Counter<long> _closed;
@@ -34,10 +37,10 @@ internal sealed class ServerMetrics : ITrafficSink, IDisposable
         _active = Meter.CreateUpDownCounter<long>("switchboard.active_connections", "{connection}", "Connections being served now.");
         _accepted = Meter.CreateCounter<long>("switchboard.connections.accepted", "{connection}", "Connections accepted and admitted.");
         _closed = Meter.CreateCounter<long>("switchboard.connections.closed", "{connection}", "Connections closed, by reason (switchboard.close.reason; error.type too when the close is an error).");
-        _rejected = Meter.CreateCounter<long>("switchboard.connections.rejected", "{connection}", "Connections closed at accept because a limit was reached.");
+        _rejected = Meter.CreateCounter<long>("switchboard.connections.rejected", "{connection}", "Connections closed at accept because a limit was reached, by reason (switchboard.drop.reason).");
         _bytes = Meter.CreateCounter<long>("switchboard.connection.io", "By", "Bytes moved on stream connections (network.io.direction).");
         _datagrams = Meter.CreateCounter<long>("switchboard.datagrams", "{datagram}", "Datagrams received and sent (network.io.direction).");
-        _datagramsDropped = Meter.CreateCounter<long>("switchboard.datagrams.dropped", "{datagram}", "Datagrams not answered, by reason.");
+        _datagramsDropped = Meter.CreateCounter<long>("switchboard.datagrams.dropped", "{datagram}", "Datagrams not answered, by reason (switchboard.drop.reason).");
     }
 
     public Meter Meter { get; }
@@ -63,7 +66,7 @@ internal sealed class ServerMetrics : ITrafficSink, IDisposable
         }
     }
 
-    public void ConnectionRejected() => _rejected.Add(1, _service, new("reason", "max_connections"));
+    public void ConnectionRejected() => _rejected.Add(1, _service, new(DropReasonAttribute, "max_connections"));
 
     public void OnReceived(long bytes) => _bytes.Add(bytes, _service, new("network.io.direction", "receive"));
 
@@ -73,7 +76,7 @@ internal sealed class ServerMetrics : ITrafficSink, IDisposable
 
     public void DatagramSent() => _datagrams.Add(1, _service, new("network.io.direction", "transmit"));
 
-    public void DatagramDropped(string reason) => _datagramsDropped.Add(1, _service, new("reason", reason));
+    public void DatagramDropped(string reason) => _datagramsDropped.Add(1, _service, new(DropReasonAttribute, reason));
 
     public void Dispose()
     {

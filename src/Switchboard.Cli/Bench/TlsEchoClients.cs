@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Globalization;
 using HdrHistogram;
 using Switchboard.Client;
 using Switchboard.Security;
@@ -7,13 +5,15 @@ using Switchboard.Security;
 namespace Switchboard.Cli.Bench;
 
 /// <summary>
-/// <c>switchboard bench echo tls://…</c>: the closed loop of <see cref="EchoLoad"/> over TLS. Each connection is a
-/// library <see cref="ClientConnection"/> (SslStream on the runtime's socket engine) driven by one async loop that
-/// sends <c>InFlight</c> messages, then reads and checks their echo, rather than EchoLoad's raw epoll clients: the
-/// TLS record layer needs a stream. <c>--threads</c> does not apply; the thread pool carries the loops.
+/// <c>bench echo tls://…</c>: each connection is a library <see cref="ClientConnection"/> (SslStream on the runtime's
+/// socket engine) driven by one async loop that sends <c>InFlight</c> messages, then reads and checks their echo,
+/// rather than raw epoll clients: the TLS record layer needs a stream. <c>--threads</c> does not apply; the thread
+/// pool carries the loops.
 /// </summary>
-internal sealed class TlsEchoLoad(EchoLoadOptions options, TlsClientOptions tls) : IBenchRun
+internal sealed class TlsEchoClients(EchoLoadOptions options, TlsClientOptions tls) : IEchoClients
 {
+    private readonly List<ClientConnection> _connections = [];
+    private readonly List<LongHistogram> _histograms = [];
     private long _measureFrom;
     private long _measureUntil;
     private long _messages;
@@ -21,41 +21,20 @@ internal sealed class TlsEchoLoad(EchoLoadOptions options, TlsClientOptions tls)
     private int _errors;
     private string? _firstFailure;
 
-    public string Title => string.Create(
-        CultureInfo.InvariantCulture,
-        $"echo load on {options.Target.Uri}: {options.Connections} connections × {options.Size} B × {options.InFlight} in flight (TLS)");
+    public bool Datagrams => false;
 
-    public IReadOnlyList<KeyValuePair<string, string>> Progress()
+    public string Note => " (TLS)";
+
+    public string? FirstFailure => Volatile.Read(ref _firstFailure);
+
+    public async Task OpenAsync(CancellationToken stop)
     {
-        var now = BenchClock.Now;
-        if (_measureFrom == 0)
-        {
-            return [new("phase", "connecting")];
-        }
-
-        var measured = BenchClock.ToSeconds(Math.Min(now, _measureUntil) - _measureFrom);
-        var messages = Interlocked.Read(ref _messages);
-        return
-        [
-            new("phase", now < _measureFrom ? "warmup" : "measuring"),
-            new("seconds", measured > 0 ? measured.ToString("F1", CultureInfo.InvariantCulture) : "0"),
-            new("msgs", messages.ToString(CultureInfo.InvariantCulture)),
-            new("msgs/s", measured > 0 ? (messages / measured).ToString("F0", CultureInfo.InvariantCulture) : "-"),
-            new("MiB/s", measured > 0 ? (Interlocked.Read(ref _bytes) / measured / (1024 * 1024)).ToString("F2", CultureInfo.InvariantCulture) : "-"),
-            new("errors", Volatile.Read(ref _errors).ToString(CultureInfo.InvariantCulture)),
-        ];
-    }
-
-    public async Task<EchoSummary> RunAsync(CancellationToken stop)
-    {
-        var pattern = new BytePattern(options.Size);
-        var clients = new List<ClientConnection>();
         var clientOptions = new ClientOptions { ConnectTimeout = BenchConnect.Timeout, Tls = tls };
         try
         {
             for (var i = 0; i < options.Connections; i++)
             {
-                clients.Add(await SocketClient.ConnectAsync(options.Target.Uri, clientOptions, stop));
+                _connections.Add(await SocketClient.ConnectAsync(options.Target.Uri, clientOptions, stop));
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -66,37 +45,36 @@ internal sealed class TlsEchoLoad(EchoLoadOptions options, TlsClientOptions tls)
         {
             throw new BenchConnectException(e.Message);
         }
+    }
 
-        var start = BenchClock.Now;
-        _measureUntil = start + BenchClock.Ticks(options.Warmup + options.Duration);
-        _measureFrom = start + BenchClock.Ticks(options.Warmup);
-        var histograms = clients.Select(_ => LatencyPercentiles.NewHistogram()).ToList();
-        await Task.WhenAll(clients.Select((c, i) => Task.Run(() => LoopAsync(c, pattern, histograms[i], stop))));
-        foreach (var client in clients)
+    public async Task RunAsync(long measureFrom, long measureUntil, CancellationToken stop)
+    {
+        _measureFrom = measureFrom;
+        _measureUntil = measureUntil;
+        var pattern = new BytePattern(options.Size);
+        _histograms.AddRange(_connections.Select(_ => LatencyPercentiles.NewHistogram()));
+        await Task.WhenAll(_connections.Select((c, i) => Task.Run(() => LoopAsync(c, pattern, _histograms[i], stop))));
+        foreach (var connection in _connections)
         {
-            await client.DisposeAsync();
+            await connection.DisposeAsync();
         }
+    }
 
-        var end = Math.Min(BenchClock.Now, _measureUntil);
-        var seconds = Math.Max(0, BenchClock.ToSeconds(end - _measureFrom));
+    public EchoCounts Counts() => new(Interlocked.Read(ref _messages), Interlocked.Read(ref _bytes), 0, 0, Volatile.Read(ref _errors));
+
+    public LongHistogram Latency()
+    {
         var latency = LatencyPercentiles.NewHistogram();
-        foreach (var histogram in histograms)
+        foreach (var histogram in _histograms)
         {
             latency.Add(histogram);
         }
 
-        return new EchoSummary(
-            options.Target.Uri.ToString(),
-            options.Connections,
-            options.Size,
-            options.InFlight,
-            Math.Round(seconds, 2),
-            _messages,
-            seconds > 0 ? Math.Round(_messages / seconds) : 0,
-            seconds > 0 ? Math.Round(_bytes / seconds / (1024 * 1024), 2) : 0,
-            LatencyPercentiles.From(latency),
-            _errors,
-            _firstFailure);
+        return latency;
+    }
+
+    public void Dispose()
+    {
     }
 
     private async Task LoopAsync(ClientConnection client, BytePattern pattern, LongHistogram latency, CancellationToken stop)

@@ -7,58 +7,26 @@ using Switchboard.Security;
 namespace Switchboard.Cli.Bench;
 
 /// <summary>
-/// <c>switchboard bench chat tls://…</c>: the fan-out load of <see cref="ChatLoad"/> over TLS. Members are library
-/// <see cref="ClientConnection"/>s (SslStream on the runtime's engine), each read by an async loop, and each sender
-/// writes from a loop of its own, rather than ChatLoad's one epoll thread over raw sockets: the TLS record layer
-/// needs a stream. The same lines, window, rate and counting: deliveries are sender lines received in the measured
-/// span; latency from every tenth member; member 0's sightings move each sender's window.
+/// <c>bench chat tls://…</c>: the members as library <see cref="ClientConnection"/>s (SslStream on the runtime's
+/// engine), each read by an async loop, and each sender writing from a loop of its own, rather than one epoll
+/// thread over raw sockets: the TLS record layer needs a stream.
 /// </summary>
-internal sealed class TlsChatLoad(ChatLoadOptions options, TlsClientOptions tls) : IBenchRun
+internal sealed class TlsChatMembers(TlsClientOptions tls) : IChatMembers
 {
-    private const int SampleEvery = 10;
-
     private readonly List<TlsChatMember> _members = [];
-    private long _measureFrom = long.MaxValue;
-    private long _measureUntil = long.MaxValue;
-    private long _deliveries;
-    private long _sent;
-    private int _joined;
-    private int _dropped;
+    private ChatLoad _load = null!;
     private volatile bool _ending;
 
-    public string Title => string.Create(
-        CultureInfo.InvariantCulture,
-        $"chat load on {options.Target.Uri}: {options.Members} members, {options.Senders} sending, rate {(options.Rate > 0 ? options.Rate.ToString(CultureInfo.InvariantCulture) : "unlimited")}, window {options.Window} (TLS)");
+    public string Note => " (TLS)";
 
-    public IReadOnlyList<KeyValuePair<string, string>> Progress()
+    public async Task RunAsync(ChatLoad load, CancellationToken stop)
     {
-        var now = BenchClock.Now;
-        var from = Volatile.Read(ref _measureFrom);
-        var measured = BenchClock.ToSeconds(Math.Min(now, Volatile.Read(ref _measureUntil)) - from);
-        var deliveries = Interlocked.Read(ref _deliveries);
-        return
-        [
-            new("phase", from == long.MaxValue ? "joining" : now < from ? "warmup" : "measuring"),
-            new("joined", Volatile.Read(ref _joined).ToString(CultureInfo.InvariantCulture)),
-            new("seconds", measured > 0 ? measured.ToString("F1", CultureInfo.InvariantCulture) : "0"),
-            new("sent", Interlocked.Read(ref _sent).ToString(CultureInfo.InvariantCulture)),
-            new("deliveries", deliveries.ToString(CultureInfo.InvariantCulture)),
-            new("deliveries/s", measured > 0 ? (deliveries / measured).ToString("F0", CultureInfo.InvariantCulture) : "-"),
-            new("dropped", Volatile.Read(ref _dropped).ToString(CultureInfo.InvariantCulture)),
-        ];
-    }
-
-    public async Task<ChatSummary> RunAsync(CancellationToken stop)
-    {
+        _load = load;
         var readers = new List<Task>();
-        var joinStart = BenchClock.Now;
-        var start = joinStart;
         try
         {
             await JoinAsync(readers, stop);
-            start = BenchClock.Now;
-            Volatile.Write(ref _measureUntil, start + BenchClock.Ticks(options.Warmup + options.Duration));
-            Volatile.Write(ref _measureFrom, start + BenchClock.Ticks(options.Warmup));
+            load.BeginMeasuring();
             await Task.WhenAll(_members.Where(m => m.IsSender).Select(m => Task.Run(() => SendAsync(m, stop), CancellationToken.None)));
         }
         finally
@@ -77,30 +45,15 @@ internal sealed class TlsChatLoad(ChatLoadOptions options, TlsClientOptions tls)
             }
         }
 
-        var end = Math.Min(BenchClock.Now, _measureUntil);
-        var seconds = _measureFrom == long.MaxValue ? 0 : Math.Max(0, BenchClock.ToSeconds(end - _measureFrom));
-        var latency = LatencyPercentiles.NewHistogram();
         foreach (var member in _members.Where(m => m.Latency is not null))
         {
-            latency.Add(member.Latency!);
+            load.AddLatency(member.Latency!);
         }
-
-        return new ChatSummary(
-            options.Target.Uri.ToString(),
-            options.Members,
-            options.Senders,
-            _joined,
-            Math.Round(BenchClock.ToSeconds(start - joinStart), 2),
-            Math.Round(seconds, 2),
-            _sent,
-            _deliveries,
-            seconds > 0 ? Math.Round(_deliveries / seconds) : 0,
-            LatencyPercentiles.From(latency),
-            _dropped);
     }
 
     private async Task JoinAsync(List<Task> readers, CancellationToken stop)
     {
+        var options = _load.Options;
         var clientOptions = new ClientOptions { ConnectTimeout = BenchConnect.Timeout, Tls = tls };
         var firstSender = options.Members - options.Senders;
         for (var i = 0; i < options.Members && !stop.IsCancellationRequested; i++)
@@ -119,7 +72,7 @@ internal sealed class TlsChatLoad(ChatLoadOptions options, TlsClientOptions tls)
                 throw new BenchConnectException(e.Message);
             }
 
-            var member = new TlsChatMember(connection, i, samples: i % SampleEvery == 0, sends: i >= firstSender);
+            var member = new TlsChatMember(connection, i, samples: i % ChatLoad.SampleEvery == 0, sends: i >= firstSender);
             _members.Add(member);
             readers.Add(Task.Run(() => ReadAsync(member), CancellationToken.None));
             if (options.Nick)
@@ -128,7 +81,7 @@ internal sealed class TlsChatLoad(ChatLoadOptions options, TlsClientOptions tls)
                 await connection.Output.WriteAsync(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"m{i}\n")), stop);
             }
 
-            Volatile.Write(ref _joined, _joined + 1);
+            _load.OnJoined();
         }
     }
 
@@ -145,20 +98,17 @@ internal sealed class TlsChatLoad(ChatLoadOptions options, TlsClientOptions tls)
 
         if (!_ending)
         {
-            Interlocked.Increment(ref _dropped);
+            _load.OnDropped();
         }
     }
 
     private void OnLine(TlsChatMember reader, int sender, long sequence, long sendTicks)
     {
         var now = BenchClock.Now;
-        if (now >= Volatile.Read(ref _measureFrom) && now < Volatile.Read(ref _measureUntil))
+        _load.OnDeliveryFromAnyThread(now);
+        if (reader.Latency is { } latency && _load.Measuring(now))
         {
-            Interlocked.Increment(ref _deliveries);
-            if (reader.Latency is { } latency)
-            {
-                LatencyPercentiles.Record(latency, BenchClock.ToNanoseconds(now - sendTicks));
-            }
+            LatencyPercentiles.Record(latency, BenchClock.ToNanoseconds(now - sendTicks));
         }
 
         // Member 0 is the probe: a line it has seen no longer counts against its sender's window.
@@ -170,6 +120,7 @@ internal sealed class TlsChatLoad(ChatLoadOptions options, TlsClientOptions tls)
 
     private async Task SendAsync(TlsChatMember member, CancellationToken stop)
     {
+        var options = _load.Options;
         var ticksPerLine = options.Rate > 0 ? BenchClock.Ticks(TimeSpan.FromSeconds(1.0 / options.Rate)) : 0;
         var line = new byte[96];
         long sent = 0;
@@ -179,7 +130,7 @@ internal sealed class TlsChatLoad(ChatLoadOptions options, TlsClientOptions tls)
             while (!stop.IsCancellationRequested)
             {
                 var now = BenchClock.Now;
-                if (now >= _measureUntil)
+                if (now >= _load.MeasureUntil)
                 {
                     return;
                 }
@@ -200,11 +151,7 @@ internal sealed class TlsChatLoad(ChatLoadOptions options, TlsClientOptions tls)
                 var length = ChatLine.Format(line, member.Index, sent, now);
                 await member.Connection.Output.WriteAsync(line.AsMemory(0, length), stop);
                 sent++;
-                if (now >= _measureFrom && now < _measureUntil)
-                {
-                    Interlocked.Increment(ref _sent);
-                }
-
+                _load.OnSentFromAnyThread(now);
                 nextSendAt = ticksPerLine == 0 ? now : Math.Max(nextSendAt + ticksPerLine, now - BenchClock.Ticks(TimeSpan.FromSeconds(1)));
             }
         }
