@@ -101,7 +101,8 @@ public sealed class ExecService : IStreamHandler, IEndpointCheck, IDisposable
     /// Runs the program on a client's connection (ncat's <c>-e</c> after a connect): the server's bytes are its
     /// stdin, its stdout goes to the server, each direction ending on its own, as for an accepted connection; its
     /// environment names the server as <c>REMOTE_ADDR</c>/<c>REMOTE_PORT</c> and this end as <c>LOCAL_*</c>. The
-    /// connection is left open (with its FIN sent): dispose it after. Otherwise as
+    /// connection is left open, its sending side shut down (FIN) once the program is done with it (in direct mode, once
+    /// it has exited): dispose it after. Otherwise as
     /// <see cref="RunAsync(Connection, CancellationToken)"/>.
     /// </summary>
     /// <exception cref="ExecProgramException">The child could not be started; nothing was sent.</exception>

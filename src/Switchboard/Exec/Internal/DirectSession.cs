@@ -89,7 +89,30 @@ internal static class DirectSession
             await stderrPump.ConfigureAwait(false);
             stderr?.Dispose();
             program.LogExit(connection.Id, child, exit);
+            await SendFinAsync(connection).ConfigureAwait(false);
             return exit;
+        }
+    }
+
+    /// <summary>
+    /// The child is gone, but our descriptor still holds the connection open: the FIN now, as the relay sends it when
+    /// the child's output ends. A server would close it next anyway; a client's caller (<c>connect --exec</c>) may
+    /// wait for the peer's end first, which would never come while the peer waits for ours.
+    /// </summary>
+    private static async ValueTask SendFinAsync(Connection connection)
+    {
+        if (connection.Aborted.IsCancellationRequested)
+        {
+            return;
+        }
+
+        try
+        {
+            await connection.ShutdownOutputAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ConnectionException or SocketException or ObjectDisposedException or IOException)
+        {
+            // The peer is gone already: there is nobody to send a FIN to.
         }
     }
 }
