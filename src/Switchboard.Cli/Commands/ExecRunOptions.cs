@@ -15,6 +15,7 @@ internal sealed class ExecRunOptions
 {
     public Option<string?> Program { get; } = new("--exec", "-e")
     {
+        HelpName = "PROGRAM ARGS",
         Description = "Run PROGRAM on the connection instead of relaying stdin and stdout (ncat's -e): what the peer sends is its stdin, "
             + "its stdout goes to the peer, each direction ending on its own; one string split at spaces, no shell, the program looked up in PATH; "
             + "exit with its status (128+N when killed by signal N) [default: none: relay stdin and stdout]",
@@ -22,6 +23,7 @@ internal sealed class ExecRunOptions
 
     public Option<string?> ShellCommand { get; } = new("--sh-exec", "-c")
     {
+        HelpName = "COMMAND",
         Description = "As --exec, through /bin/sh -c COMMAND (ncat's -c; quotes, pipes, $REMOTE_ADDR) [default: none]",
     };
 
