@@ -1,12 +1,14 @@
 using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
 using Switchboard.Cli.Hosting;
 using Switchboard.Cli.Parsing;
 using Switchboard.Cli.Relay;
 using Switchboard.Cli.Scan;
 using Switchboard.Client;
 using Switchboard.Endpoints;
+using Switchboard.Exec;
 using Switchboard.Transport;
 
 namespace Switchboard.Cli.Commands;
@@ -34,6 +36,7 @@ internal static class ConnectCommand
         var tls = new TlsConnectOptions();
         var scan = new Option<bool>("--scan", "-z") { Description = "nc's zero-I/O scan: connect to each PORT or LOW-HIGH range and close at once; exit 0 if any accepted. Loopback only unless --allow-remote [default: false]" };
         var allowRemote = new Option<bool>("--allow-remote") { Description = "With -z, allow scanning a host that is not a loopback address [default: false]" };
+        var exec = new ExecRunOptions();
 
         var command = new Command(
             "connect",
@@ -47,6 +50,7 @@ internal static class ConnectCommand
         shared.AddTo(command);
         netcat.AddTo(command);
         tls.AddTo(command);
+        exec.AddTo(command);
 
         command.SetAction(async (parse, _) =>
         {
@@ -82,7 +86,10 @@ internal static class ConnectCommand
                 DatagramWait = RelayOptionSet.Duration(parse.GetValue(wait)!, "--wait"),
                 DatagramPerChunk = parse.GetValue(perChunk),
             };
-            return await RunAsync(endpoint, client, relay, netcat.Crlf(parse));
+            var program = exec.Read(parse, "connect", endpoint);
+            return program is null
+                ? await RunAsync(endpoint, client, relay, netcat.Crlf(parse))
+                : await ExecAsync(endpoint, client, program, relay.Verbose);
         });
         return command;
     }
@@ -147,6 +154,37 @@ internal static class ConnectCommand
         }
     }
 
+    /// <summary>ncat's <c>-e</c> after a connect: the program talks to the server; its status is ours.</summary>
+    private static async Task<int> ExecAsync(EndpointUri endpoint, ClientOptions client, ExecOptions program, bool verbose)
+    {
+        using var stop = new StopSignal();
+        using var loggers = ExecLogging(program, verbose);
+        using var service = new ExecService(program, loggers); // before connecting: a program that cannot run is one line, exit 2
+        try
+        {
+            await using var connection = await SocketClient.ConnectAsync(endpoint, client, stop.Token);
+            Say(verbose, $"connected to {endpoint} ({connection.RemoteText}); running {program.Program}");
+            var exit = await service.RunAsync(connection, stop.Token);
+            Say(verbose, $"done: {program.Program} {exit.Describe()}");
+            return exit.ShellStatus;
+        }
+        catch (OperationCanceledException) when (stop.Token.IsCancellationRequested)
+        {
+            return ExitCodes.Success; // Ctrl-C while connecting
+        }
+        catch (Exception e) when (CommandFailure.Knows(e))
+        {
+            return CommandFailure.Report(e, endpoint);
+        }
+    }
+
+    /// <summary>
+    /// The exec service's log on stderr: warnings (a spawn that failed) always; with <c>--stderr log</c> or
+    /// <c>-v</c> also the program's stderr lines and its exit.
+    /// </summary>
+    internal static ILoggerFactory ExecLogging(ExecOptions program, bool verbose) =>
+        ConsoleLogging.Create(program.Stderr == ExecStderr.Log || verbose ? LogLevel.Information : LogLevel.Warning);
+
     internal static int ExitFor(RelayOutcome outcome, EndpointUri endpoint)
     {
         if (outcome == RelayOutcome.Idle)
@@ -157,9 +195,11 @@ internal static class ConnectCommand
         return ExitCodes.Success;
     }
 
-    private static void Say(RelayOptions relay, string message)
+    private static void Say(RelayOptions relay, string message) => Say(relay.Verbose, message);
+
+    private static void Say(bool verbose, string message)
     {
-        if (relay.Verbose)
+        if (verbose)
         {
             Console.Error.WriteLine($"switchboard: {message}");
         }

@@ -27,14 +27,14 @@ internal sealed class ExecServeOptions
         Description = "exec: run this command through /bin/sh -c for each connection, instead of a program after -- [default: none]",
     };
 
-    public Option<string> Stderr { get; } = CreateStderr();
+    public Option<string> Stderr { get; } = CreateStderr(
+        "exec: where the program's stderr goes: log (the server's log, a line at a time with the connection id), peer (mixed into what the peer reads), discard, inherit (the server's own stderr)",
+        Defaults.Stderr);
 
     public Option<string> Mode { get; } = CreateMode();
 
-    public Option<string> Linger { get; } = OptionFlags.Create(
-        Exec + nameof(ExecOptions.LingerTimeout),
-        "exec: after the program has exited and its output has gone with a FIN, go on reading and discarding what the peer sends this long before closing",
-        Defaults.LingerTimeout);
+    public Option<string> Linger { get; } = CreateLinger(
+        "exec: after the program has exited and its output has gone with a FIN, go on reading and discarding what the peer sends this long before closing");
 
     public IEnumerable<Option> All => [ShellCommand, Stderr, Mode, Linger];
 
@@ -62,9 +62,15 @@ internal sealed class ExecServeOptions
             options.Arguments.Add(argument);
         }
 
-        options.Stderr = Enum.Parse<ExecStderr>(parse.GetValue(Stderr)!, ignoreCase: true);
-        options.Mode = Enum.Parse<ExecMode>(parse.GetValue(Mode)!, ignoreCase: true);
-        options.LingerTimeout = OptionValues.Parse(parse.GetValue(Linger)!, Linger.Name);
+        return Complete(options, parse, Stderr, Mode, Linger);
+    }
+
+    /// <summary>Sets where stderr goes, the mode and the linger from their flags, and validates.</summary>
+    public static ExecOptions Complete(ExecOptions options, ParseResult parse, Option<string> stderr, Option<string> mode, Option<string> linger)
+    {
+        options.Stderr = Enum.Parse<ExecStderr>(parse.GetValue(stderr)!, ignoreCase: true);
+        options.Mode = Enum.Parse<ExecMode>(parse.GetValue(mode)!, ignoreCase: true);
+        options.LingerTimeout = OptionValues.Parse(parse.GetValue(linger)!, linger.Name);
         options.Validate();
         return options;
     }
@@ -78,22 +84,20 @@ internal sealed class ExecServeOptions
         }
     }
 
-    private static Option<string> CreateStderr()
+    public static Option<string> CreateLinger(string description) =>
+        OptionFlags.Create(Exec + nameof(ExecOptions.LingerTimeout), description, Defaults.LingerTimeout);
+
+    public static Option<string> CreateStderr(string description, ExecStderr fallback)
     {
-        var option = OptionFlags.Create(
-            Exec + nameof(ExecOptions.Stderr),
-            "exec: where the program's stderr goes: log (the server's log, a line at a time with the connection id), peer (mixed into what the peer reads), discard",
-            Defaults.Stderr.ToString().ToLowerInvariant());
-        option.AcceptOnlyFromAmong("log", "peer", "discard");
+        var option = OptionFlags.Create(Exec + nameof(ExecOptions.Stderr), description, fallback.ToString().ToLowerInvariant());
+        option.AcceptOnlyFromAmong("log", "peer", "discard", "inherit");
         return option;
     }
 
-    private static Option<string> CreateMode()
+    public static Option<string> CreateMode(
+        string description = "exec: relay (the server copies between the socket and the program's stdin/stdout; every transport) or direct (Linux: the socket itself is the program's stdin and stdout, as inetd does; not with tls://)")
     {
-        var option = OptionFlags.Create(
-            Exec + nameof(ExecOptions.Mode),
-            "exec: relay (the server copies between the socket and the program's stdin/stdout; every transport) or direct (Linux: the socket itself is the program's stdin and stdout, as inetd does; not with tls://)",
-            Defaults.Mode.ToString().ToLowerInvariant());
+        var option = OptionFlags.Create(Exec + nameof(ExecOptions.Mode), description, Defaults.Mode.ToString().ToLowerInvariant());
         option.AcceptOnlyFromAmong("relay", "direct");
         return option;
     }

@@ -6,6 +6,7 @@ using Switchboard.Cli.Parsing;
 using Switchboard.Cli.Relay;
 using Switchboard.Client;
 using Switchboard.Endpoints;
+using Switchboard.Exec;
 using Switchboard.Serving;
 using Switchboard.Transport;
 
@@ -35,6 +36,7 @@ internal static class ListenCommand
         var shared = new RelayOptionSet();
         var netcat = new NetcatOptionSet();
         var tls = new TlsServeOptions();
+        var exec = new ExecRunOptions();
         var command = new Command(
             "listen",
             "Listen on URI, accept one connection (--keep-open: many) and relay it to stdin and stdout, byte for byte. "
@@ -46,6 +48,7 @@ internal static class ListenCommand
         };
         shared.AddTo(command);
         netcat.AddTo(command);
+        exec.AddTo(command);
         foreach (var option in tls.All)
         {
             command.Options.Add(option);
@@ -61,6 +64,10 @@ internal static class ListenCommand
             var crlf = netcat.Crlf(parse);
             var tlsOptions = tls.Read(parse, [endpoint]);
             TlsServeOptions.ReportSelfSigned(tlsOptions);
+            if (exec.Read(parse, "listen", endpoint) is { } program)
+            {
+                return await ListenExecAsync(endpoint, program, many ? max : 1, many, relay.Verbose, tlsOptions);
+            }
 
             return endpoint.Kind.IsStream()
                 ? await ListenStreamAsync(endpoint, relay, many ? max : 1, many, crlf, tlsOptions)
@@ -149,6 +156,57 @@ internal static class ListenCommand
             await Task.WhenAny(WaitForStopAsync(broadcast!.Ended, relay.QuitAfterStdinEof, stop.Token), finished.Task);
             return ExitCodes.Success;
         }
+
+        var stopped = Task.Delay(Timeout.InfiniteTimeSpan, stop.Token);
+        return await Task.WhenAny(finished.Task, stopped) == finished.Task ? await finished.Task : ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// ncat's <c>-l -e</c>: the connection gets the program (with <c>--keep-open</c>, each connection its own, at most
+    /// <paramref name="maxConnections"/> at once; newcomers wait). One connection: its status is ours.
+    /// </summary>
+    private static async Task<int> ListenExecAsync(EndpointUri endpoint, ExecOptions program, int maxConnections, bool keepOpen, bool verbose, Switchboard.Security.TlsServerOptions? tls)
+    {
+        using var stop = new StopSignal();
+        using var loggers = ConnectCommand.ExecLogging(program, verbose);
+        using var service = new ExecService(program, loggers); // before binding: a program that cannot run is one line, exit 2
+        var finished = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var taken = 0;
+
+        async ValueTask ServeAsync(Connection connection, CancellationToken aborted)
+        {
+            if (!keepOpen && Interlocked.Exchange(ref taken, 1) != 0)
+            {
+                return; // netcat's -l takes one connection; a later one is closed
+            }
+
+            Say(verbose, $"connection from {connection.RemoteText}; running {program.Program}");
+            try
+            {
+                var exit = await service.RunAsync(connection, stop.Token);
+                Say(verbose, $"{connection.RemoteText}: {program.Program} {exit.Describe()}");
+                if (!keepOpen)
+                {
+                    finished.TrySetResult(exit.ShellStatus);
+                }
+            }
+            catch (Exception e) when (CommandFailure.Knows(e))
+            {
+                // A program that could not start: one line; with --keep-open the next connection tries again.
+                var code = CommandFailure.Report(e, endpoint, peer: connection.RemoteText);
+                if (!keepOpen)
+                {
+                    finished.TrySetResult(code);
+                }
+            }
+        }
+
+        var options = ListenOptions(endpoint, maxConnections);
+        options.Tls = tls;
+        options.PauseAcceptingAtLimit = true; // the limit is on programs: newcomers wait rather than being closed
+        await using var server = new Server(options, new RelayStreamHandler(ServeAsync), null, loggers);
+        server.Start();
+        Console.Error.WriteLine($"switchboard: listening on {server.Listeners[0].Endpoint}");
 
         var stopped = Task.Delay(Timeout.InfiniteTimeSpan, stop.Token);
         return await Task.WhenAny(finished.Task, stopped) == finished.Task ? await finished.Task : ExitCodes.Success;
@@ -263,9 +321,11 @@ internal static class ListenCommand
     /// <summary>Stdin, with <c>-C</c> its line endings sent as CRLF.</summary>
     private static IStdinSource Stdin(bool crlf) => crlf ? new CrlfStdinSource(ConsoleStreams.Stdin()) : ConsoleStreams.Stdin();
 
-    private static void Say(RelayOptions relay, string message)
+    private static void Say(RelayOptions relay, string message) => Say(relay.Verbose, message);
+
+    private static void Say(bool verbose, string message)
     {
-        if (relay.Verbose)
+        if (verbose)
         {
             Console.Error.WriteLine($"switchboard: {message}");
         }

@@ -84,7 +84,7 @@ internal static class ParseErrorReport
     private static string Hint(string command, string option) => (command, option) switch
     {
         ("listen", "-m") => " (listen's limit is --max-connections; -m is serve's --model)",
-        ("connect" or "listen", "-e" or "-c" or "--exec" or "--sh-exec") => " (connect and listen run no program yet; serve exec runs one per connection)",
+        ("serve", "-e" or "--exec") => " (serve runs a program as 'serve exec --listen URI -- PROGRAM [ARGS...]'; --exec PROGRAM is connect's and listen's)",
         ("connect", "-p") => " (a source port is -s :PORT)",
         ("connect", "-l") => " (to listen, use 'switchboard listen')",
         _ => "",

@@ -28,6 +28,9 @@ public sealed class ClientConnection : IDuplexPipe, IAsyncDisposable, IDisposabl
         _connection = new Connection(0, endpoint, io, null, CancellationToken.None);
     }
 
+    /// <summary>The connection underneath, for the library's own users of a connection (ExecService).</summary>
+    internal Connection Connection => _connection;
+
     /// <summary>The endpoint as asked for (a host name stays a name; see <see cref="RemoteEndPoint"/> for the address).</summary>
     public EndpointUri Endpoint { get; }
 

@@ -11,4 +11,10 @@ public enum ExecStderr
 
     /// <summary>To /dev/null.</summary>
     Discard,
+
+    /// <summary>
+    /// To this process's own stderr, unchanged, as ncat's <c>-e</c> and inetd's <c>wait</c> services leave it: for a
+    /// tool that runs one program on one connection (<c>connect --exec</c>, <c>listen --exec</c>, their default).
+    /// </summary>
+    Inherit,
 }

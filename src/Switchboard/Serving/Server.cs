@@ -280,6 +280,11 @@ public sealed class Server : IAsyncDisposable
                 throw new ArgumentException($"{_options.ServiceName} does not serve stream sockets ({endpoint})");
             }
 
+            if (endpoint.Kind.IsStream() && _streamHandler is IEndpointCheck check)
+            {
+                check.Check(endpoint);
+            }
+
             if (!endpoint.Kind.IsStream() && _datagramHandler is null)
             {
                 throw new ArgumentException($"{_options.ServiceName} does not serve datagram sockets ({endpoint})");

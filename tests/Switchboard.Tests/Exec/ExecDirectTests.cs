@@ -14,22 +14,20 @@ public sealed class ExecDirectTests
 {
     public static TheoryData<ConcurrencyModel> Models => TestServer.AllModels;
 
-    private static ExecService Direct(ExecOptions options)
+    private static ExecOptions Direct(ExecOptions options)
     {
         options.Mode = ExecMode.Direct;
-        return new ExecService(options);
+        return options;
     }
 
     [Theory(Timeout = TestTimeouts.Process)]
     [MemberData(nameof(Models))]
     public async Task CatEchoes64KiBByteForByteOnTheSocketItself(ConcurrencyModel model)
     {
-        using var service = Direct(new ExecOptions { Program = "cat" });
-        await using var server = TestServer.Start(service, model, EndpointUri.Parse("tcp://127.0.0.1:0"));
-        using var socket = await ExecTestPeer.ConnectAsync(server);
+        await using var rig = await ExecRig.StartAsync(Direct(new ExecOptions { Program = "cat" }), model: model);
         var data = ExecTestPeer.RandomBytes(64 * 1024);
 
-        var back = await ExecTestPeer.ExchangeAsync(socket, data);
+        var back = await rig.ExchangeAsync(data);
 
         Assert.Equal(ExecTestPeer.Sha256(data), ExecTestPeer.Sha256(back));
     }
@@ -38,11 +36,9 @@ public sealed class ExecDirectTests
     public async Task AScriptAnswersAfterEndOfStreamOverAUnixSocket()
     {
         using var dir = new TempDirectory();
-        using var service = Direct(ExecOptions.Shell("n=$(wc -c); echo \"got $n bytes from $PROTO\""));
-        await using var server = TestServer.Start(service, ConcurrencyModel.Threads, TestServer.Ephemeral(TransportKind.Unix, dir));
-        using var socket = await ExecTestPeer.ConnectAsync(server);
+        await using var rig = await ExecRig.StartAsync(Direct(ExecOptions.Shell("n=$(wc -c); echo \"got $n bytes from $PROTO\"")), model: ConcurrencyModel.Threads, endpoint: TestServer.Ephemeral(TransportKind.Unix, dir));
 
-        var back = await ExecTestPeer.ExchangeAsync(socket, Encoding.ASCII.GetBytes("twelve bytes"));
+        var back = await rig.ExchangeAsync(Encoding.ASCII.GetBytes("twelve bytes"));
 
         Assert.Equal("got 12 bytes from UNIX\n", Encoding.ASCII.GetString(back));
     }
@@ -50,13 +46,11 @@ public sealed class ExecDirectTests
     [Fact(Timeout = TestTimeouts.Process)]
     public async Task TheEnvironmentNamesThePeerInDirectModeToo()
     {
-        using var service = Direct(ExecOptions.Shell("echo \"$TCPREMOTEIP $TCPREMOTEPORT $LOCAL_PORT\""));
-        await using var server = TestServer.Start(service, ConcurrencyModel.Async, EndpointUri.Parse("tcp://127.0.0.1:0"));
-        using var socket = await ExecTestPeer.ConnectAsync(server);
-        var client = (IPEndPoint)socket.LocalEndPoint!;
+        await using var rig = await ExecRig.StartAsync(Direct(ExecOptions.Shell("echo \"$TCPREMOTEIP $TCPREMOTEPORT $LOCAL_PORT\"")));
+        var client = (IPEndPoint)rig.Socket.LocalEndPoint!;
 
-        var back = await ExecTestPeer.ExchangeAsync(socket, []);
+        var back = await rig.ExchangeAsync([]);
 
-        Assert.Equal($"127.0.0.1 {client.Port} {ExecTestPeer.Tcp(server).Port}\n", Encoding.ASCII.GetString(back));
+        Assert.Equal($"127.0.0.1 {client.Port} {ExecTestPeer.Tcp(rig.Server).Port}\n", Encoding.ASCII.GetString(back));
     }
 }

@@ -71,13 +71,11 @@ public sealed class ExecLimitTests
     [Fact(Timeout = TestTimeouts.Process)]
     public async Task AnIdleChildIsEndedByTheIdleTimeout()
     {
-        using var service = new ExecService(ExecOptions.Shell("echo $$; exec cat"));
-        await using var server = TestServer.Start(service, ConcurrencyModel.Async, EndpointUri.Parse("tcp://127.0.0.1:0"), o => o.IdleTimeout = TimeSpan.FromSeconds(1));
-        using var socket = await ExecTestPeer.ConnectAsync(server);
-        var pid = int.Parse((await ReadLineAsync(socket)).Trim(), CultureInfo.InvariantCulture);
+        await using var rig = await ExecRig.StartAsync(ExecOptions.Shell("echo $$; exec cat"), configure: o => o.IdleTimeout = TimeSpan.FromSeconds(1));
+        var pid = int.Parse((await ReadLineAsync(rig.Socket)).Trim(), CultureInfo.InvariantCulture);
 
         Assert.True(await Eventually.TrueAsync(() => !ExecChildren.Exists(pid), TimeSpan.FromSeconds(20)));
-        Assert.True(await Eventually.TrueAsync(() => server.ActiveConnections == 0));
+        Assert.True(await Eventually.TrueAsync(() => rig.Server.ActiveConnections == 0));
     }
 
     [Theory(Timeout = TestTimeouts.Process)]

@@ -11,7 +11,7 @@ namespace Switchboard.Exec.Internal;
 internal sealed class ChildProcess
 {
     private readonly Lock _gate = new();
-    private readonly TaskCompletionSource<ChildExit> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<ExecExit> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly long _started = Stopwatch.GetTimestamp();
     private bool _reaped;
     private int _terminated;
@@ -21,7 +21,7 @@ internal sealed class ChildProcess
     public int Pid { get; }
 
     /// <summary>Completes when the child has been reaped (no zombie is left).</summary>
-    public Task<ChildExit> Exited => _exited.Task;
+    public Task<ExecExit> Exited => _exited.Task;
 
     public bool HasExited => _exited.Task.IsCompleted;
 
@@ -59,7 +59,7 @@ internal sealed class ChildProcess
     /// <summary>Reaps the child if it has ended (<c>waitpid(pid, WNOHANG)</c>); true once it is reaped.</summary>
     public bool TryReap()
     {
-        ChildExit exit;
+        ExecExit exit;
         lock (_gate)
         {
             if (_reaped)
@@ -78,11 +78,11 @@ internal sealed class ChildProcess
             var elapsed = Stopwatch.GetElapsedTime(_started);
             if (result == Pid)
             {
-                exit = new ChildExit(ProcessCalls.ExitCodeOf(status), ProcessCalls.SignalOf(status), elapsed);
+                exit = new ExecExit(ProcessCalls.ExitCodeOf(status), ProcessCalls.SignalOf(status), elapsed);
             }
             else if (result < 0)
             {
-                exit = new ChildExit(-1, 0, elapsed, Known: false); // ECHILD: reaped by someone else
+                exit = new ExecExit(-1, 0, elapsed, Known: false); // ECHILD: reaped by someone else
             }
             else
             {

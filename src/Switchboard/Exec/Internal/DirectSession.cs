@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using Switchboard.Endpoints;
 using Switchboard.Transport;
 
 namespace Switchboard.Exec.Internal;
@@ -12,19 +11,11 @@ namespace Switchboard.Exec.Internal;
 /// </summary>
 internal static class DirectSession
 {
-    public static async ValueTask RunAsync(Connection connection, ExecProgram program)
+    private const int StandardError = 2; // ExecStderr.Inherit: our own, never closed here
+    /// <summary>Hands the socket to the child and waits for it to be reaped; returns how it ended.</summary>
+    /// <exception cref="ExecSpawnException">The child could not be started; nothing was sent to the peer.</exception>
+    public static async ValueTask<ExecExit> RunAsync(Connection connection, ExecProgram program, CancellationToken stop)
     {
-        if (connection.LocalEndpoint.Kind == TransportKind.Tls)
-        {
-            // The child would read ciphertext. The tool refuses the combination at start; a library user gets this.
-            if (program.Throttle.ShouldLog("direct mode over TLS"))
-            {
-                ExecLog.DirectRefused(program.Logger, connection.Id, connection.RemoteText);
-            }
-
-            connection.TrySetCloseReason(CloseReason.Error);
-            return;
-        }
 
         var socket = connection.IO.Socket;
         var fd = (int)socket.SafeHandle.DangerousGetHandle();
@@ -49,6 +40,9 @@ internal static class DirectSession
                 case ExecStderr.Peer:
                     childErr = fd;
                     break;
+                case ExecStderr.Inherit:
+                    childErr = StandardError;
+                    break;
             }
 
             var environment = ChildEnvironment.For(connection.RemoteEndPoint, socket.LocalEndPoint);
@@ -59,17 +53,11 @@ internal static class DirectSession
         catch (Exception e) when (e is ExecSpawnException or SocketException or ObjectDisposedException)
         {
             stderr?.Dispose();
-            if (program.Throttle.ShouldLog("cannot start " + program.Name))
-            {
-                ExecLog.SpawnFailed(program.Logger, connection.Id, connection.RemoteText, program.Name, e.Message);
-            }
-
-            connection.TrySetCloseReason(CloseReason.Error);
-            return;
+            throw e as ExecSpawnException ?? new ExecSpawnException(e.Message, e);
         }
         finally
         {
-            if (childErr >= 0 && childErr != fd)
+            if (childErr >= 0 && childErr != fd && childErr != StandardError)
             {
                 ProcessCalls.Close(childErr);
             }
@@ -95,11 +83,36 @@ internal static class DirectSession
         var stderrPump = stderr is null ? Task.CompletedTask : StderrLog.PumpAsync(stderr, program.Logger, connection.Id, child.Pid);
         using (connection.ServerStopping.Register(static c => ((ChildProcess)c!).Terminate(), child))
         using (connection.Aborted.Register(() => child.TerminateThenKill(program.Options.KillGrace)))
+        using (stop.Register(() => child.TerminateThenKill(program.Options.KillGrace)))
         {
             var exit = await child.Exited.ConfigureAwait(false);
             await stderrPump.ConfigureAwait(false);
             stderr?.Dispose();
             program.LogExit(connection.Id, child, exit);
+            await SendFinAsync(connection).ConfigureAwait(false);
+            return exit;
+        }
+    }
+
+    /// <summary>
+    /// The child is gone, but our descriptor still holds the connection open: the FIN now, as the relay sends it when
+    /// the child's output ends. A server would close it next anyway; a client's caller (<c>connect --exec</c>) may
+    /// wait for the peer's end first, which would never come while the peer waits for ours.
+    /// </summary>
+    private static async ValueTask SendFinAsync(Connection connection)
+    {
+        if (connection.Aborted.IsCancellationRequested)
+        {
+            return;
+        }
+
+        try
+        {
+            await connection.ShutdownOutputAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ConnectionException or SocketException or ObjectDisposedException or IOException)
+        {
+            // The peer is gone already: there is nobody to send a FIN to.
         }
     }
 }

@@ -20,7 +20,7 @@ internal sealed class ExecProgram(ProgramImage image, string name, ExecOptions o
         ExecLog.Suppressed(logger, key, count, Math.Round(seconds)));
 
     /// <summary>Logs the child's end: its status and run time.</summary>
-    public void LogExit(long connectionId, ChildProcess child, ChildExit exit)
+    public void LogExit(long connectionId, ChildProcess child, ExecExit exit)
     {
         if (Logger.IsEnabled(LogLevel.Information))
         {

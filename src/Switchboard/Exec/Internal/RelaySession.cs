@@ -19,6 +19,7 @@ namespace Switchboard.Exec.Internal;
 /// </summary>
 internal sealed class RelaySession
 {
+    private const int StandardError = 2; // ExecStderr.Inherit: our own, never closed here
     private readonly Connection _connection;
     private readonly ExecProgram _program;
     private readonly ChildProcess _child;
@@ -38,7 +39,9 @@ internal sealed class RelaySession
         _blocking = connection.IO.BlocksCaller;
     }
 
-    public static async ValueTask RunAsync(Connection connection, ExecProgram program)
+    /// <summary>Spawns the child and relays until it has exited and its output is out; returns how it ended.</summary>
+    /// <exception cref="ExecSpawnException">The child could not be started; nothing was sent to the peer.</exception>
+    public static async ValueTask<ExecExit> RunAsync(Connection connection, ExecProgram program, CancellationToken stop)
     {
         Socket? stdin = null, stdout = null, stderr = null;
         ChildProcess child;
@@ -46,35 +49,32 @@ internal sealed class RelaySession
         {
             child = Spawn(connection, program, out stdin, out stdout, out stderr);
         }
-        catch (ExecSpawnException e)
+        catch (ExecSpawnException)
         {
             stdin?.Dispose();
             stdout?.Dispose();
             stderr?.Dispose();
-            if (program.Throttle.ShouldLog("cannot start " + program.Name))
-            {
-                ExecLog.SpawnFailed(program.Logger, connection.Id, connection.RemoteText, program.Name, e.Message);
-            }
-
-            connection.TrySetCloseReason(CloseReason.Error);
-            return;
+            throw;
         }
 
         var session = new RelaySession(connection, program, child, stdin, stdout);
         var stderrPump = stderr is null ? Task.CompletedTask : StderrLog.PumpAsync(stderr, program.Logger, connection.Id, child.Pid);
+        ExecExit exit;
         try
         {
-            await session.RelayAsync().ConfigureAwait(false);
+            await session.RelayAsync(stop).ConfigureAwait(false);
         }
         finally
         {
-            var exit = await child.Exited.ConfigureAwait(false);
+            exit = await child.Exited.ConfigureAwait(false);
             await stderrPump.ConfigureAwait(false);
             stdin.Dispose();
             stdout.Dispose();
             stderr?.Dispose();
             program.LogExit(connection.Id, child, exit);
         }
+
+        return exit;
     }
 
     private static ChildProcess Spawn(Connection connection, ExecProgram program, out Socket stdin, out Socket stdout, out Socket? stderr)
@@ -95,6 +95,9 @@ internal sealed class RelaySession
                 case ExecStderr.Peer:
                     childErr = childOut;
                     break;
+                case ExecStderr.Inherit:
+                    childErr = StandardError;
+                    break;
             }
 
             var socket = connection.IO.Socket;
@@ -109,18 +112,20 @@ internal sealed class RelaySession
             // The child has its copies (or there is no child): ours of its ends must go, or its EOF never comes.
             CloseRaw(childIn);
             CloseRaw(childOut);
-            if (childErr != childOut)
+            if (childErr != childOut && childErr != StandardError)
             {
                 CloseRaw(childErr);
             }
         }
     }
 
-    private async ValueTask RelayAsync()
+    private async ValueTask RelayAsync(CancellationToken stop)
     {
         // Stop: SIGTERM as the drain begins; an abort (idle timeout, the drain's end, the peer gone): SIGTERM and
-        // SIGKILL after the grace, or SIGKILL at once after the stop's SIGTERM.
+        // SIGKILL after the grace, or SIGKILL at once after the stop's SIGTERM. The caller's stop (connect and
+        // listen: Ctrl-C) has no drain to end it, so SIGKILL follows after the grace.
         using var onStop = _connection.ServerStopping.Register(static c => ((ChildProcess)c!).Terminate(), _child);
+        using var onCallerStop = stop.Register(static s => ((RelaySession)s!).OnStopped(), this);
         using var onAbort = _connection.Aborted.Register(static s => ((RelaySession)s!).OnAborted(), this);
         var downstream = _connection.StartBesideHandler(DownstreamAsync);
         Exception? failure = null;
@@ -156,6 +161,8 @@ internal sealed class RelaySession
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         }
     }
+
+    private void OnStopped() => _child.TerminateThenKill(_program.Options.KillGrace);
 
     private void OnAborted()
     {
