@@ -1,6 +1,5 @@
 using System.IO.Pipelines;
 using System.Net.Sockets;
-using Switchboard.Endpoints;
 
 namespace Switchboard.Transport;
 
@@ -18,7 +17,6 @@ public sealed partial class Connection
         Id = options.Id;
         LocalEndpoint = options.LocalEndpoint;
         RemoteEndPoint = options.RemoteEndPoint;
-        RemoteText = EndpointText.Format(RemoteEndPoint);
         ServerStopping = options.ServerStopping;
         _pipe = transport;
         _abortTransport = options.Abort;
