@@ -1,6 +1,5 @@
 using System.IO.Pipelines;
 using System.Net.Sockets;
-using Switchboard.Endpoints;
 using Switchboard.Transport.Internal;
 
 namespace Switchboard.Transport;
@@ -19,7 +18,6 @@ public sealed partial class Connection
         Id = options.Id;
         LocalEndpoint = options.LocalEndpoint;
         RemoteEndPoint = options.RemoteEndPoint;
-        RemoteText = EndpointText.Format(RemoteEndPoint);
         ServerStopping = options.ServerStopping;
         _abortTransport = options.Abort;
         _pipeSocket = options.Socket;

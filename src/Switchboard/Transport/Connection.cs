@@ -25,6 +25,7 @@ public sealed partial class Connection : IDuplexPipe
     private Action? _onMessageTimeout;
     private long _messageStarted;
     private long _messageDeadline = long.MaxValue;
+    private string? _remoteText;
     private int _reason = -1;
     private int _outputShutdown;
     private volatile bool _saidGoodbye;
@@ -34,10 +35,10 @@ public sealed partial class Connection : IDuplexPipe
         Id = id;
         LocalEndpoint = localEndpoint;
         _io = io;
+        io.AbortedWith = _aborted.Token; // Abort aborts the I/O too: its waits need not watch the token
         _traffic = traffic;
         ServerStopping = serverStopping;
         RemoteEndPoint = io.Socket.RemoteEndPoint;
-        RemoteText = EndpointText.Format(RemoteEndPoint);
         _input = new ConnectionPipeReader(io, this);
         Output = new ConnectionPipeWriter(io, this);
     }
@@ -52,7 +53,8 @@ public sealed partial class Connection : IDuplexPipe
     public EndPoint? RemoteEndPoint { get; }
 
     /// <summary>The peer as written in logs: IPv4-mapped addresses as plain IPv4.</summary>
-    public string RemoteText { get; }
+    /// <remarks>Made when first asked for: most connections are never logged, and each would keep its string.</remarks>
+    public string RemoteText => _remoteText ??= EndpointText.Format(RemoteEndPoint);
 
     /// <summary>What the peer sends. Reading it reads the socket; not reading it pushes back on the peer.</summary>
     public PipeReader Input => _input ?? _pipeInput!;

@@ -170,7 +170,12 @@ internal sealed partial class ServerCore : IDisposable
     /// <summary>Processes one connection to its end. Never throws; always releases the connection's slot.</summary>
     public async Task RunConnectionAsync(Connection connection)
     {
-        ServerLog.ConnectionAccepted(_logger, connection.Id, connection.RemoteText, connection.LocalEndpoint.ToString());
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            // Asked first: the peer's text would otherwise be made for every connection and kept for its life.
+            ServerLog.ConnectionAccepted(_logger, connection.Id, connection.RemoteText, connection.LocalEndpoint.ToString());
+        }
+
         var activity = ConnectionActivity.Start(connection, _options.ServiceName);
         string? overLimit = null;
         try
@@ -180,7 +185,9 @@ internal sealed partial class ServerCore : IDisposable
                 return;
             }
 
-            await _streamHandler!.HandleAsync(connection, connection.Aborted);
+            // Not back through the loop's context: an idle connection would hold a posted continuation and its
+            // delegate (112 bytes) for its life. What follows moves to the connection's loop by itself where needed.
+            await _streamHandler!.HandleAsync(connection, connection.Aborted).ConfigureAwait(false);
             await connection.Output.FlushAsync();
             await connection.IO.EndSendingAsync();
             connection.TrySetReason(connection.PeerClosedInput ? CloseReason.PeerClosed : CloseReason.Completed);
@@ -405,7 +412,11 @@ internal sealed partial class ServerCore : IDisposable
             }
         }
 
-        ServerLog.ConnectionClosed(_logger, connection.Id, connection.RemoteText, reason.ToName(), connection.BytesReceived, connection.BytesSent);
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            ServerLog.ConnectionClosed(_logger, connection.Id, connection.RemoteText, reason.ToName(), connection.BytesReceived, connection.BytesSent);
+        }
+
         var removed = _live.TryRemove(connection.Id, out _);
         if (removed)
         {

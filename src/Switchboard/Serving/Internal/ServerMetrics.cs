@@ -68,9 +68,22 @@ internal sealed class ServerMetrics : ITrafficSink, IDisposable
 
     public void ConnectionRejected() => _rejected.Add(1, _service, new(DropReasonAttribute, "max_connections"));
 
-    public void OnReceived(long bytes) => _bytes.Add(bytes, _service, new("network.io.direction", "receive"));
+    // Twice per message: with no listener (the common case) the tags are not even built.
+    public void OnReceived(long bytes)
+    {
+        if (_bytes.Enabled)
+        {
+            _bytes.Add(bytes, _service, new("network.io.direction", "receive"));
+        }
+    }
 
-    public void OnSent(long bytes) => _bytes.Add(bytes, _service, new("network.io.direction", "transmit"));
+    public void OnSent(long bytes)
+    {
+        if (_bytes.Enabled)
+        {
+            _bytes.Add(bytes, _service, new("network.io.direction", "transmit"));
+        }
+    }
 
     public void DatagramReceived() => _datagrams.Add(1, _service, new("network.io.direction", "receive"));
 

@@ -9,18 +9,28 @@ namespace Switchboard.Transport.Internal;
 /// examined. There is no background receive loop, so the same reader works on a blocking thread, a select loop and
 /// the thread pool, and a handler that stops reading pushes back on its peer through TCP at once.
 /// </summary>
+/// <remarks>
+/// It keeps its own chain of pooled segments (<see cref="ReceiveSegment"/>) rather than a <see cref="Pipe"/>: the
+/// receive and the read are one flow here, so a pipe's lock, its flush and its second read per message bought
+/// nothing, and its object graph (about half a kilobyte) stayed with every idle connection. A segment's array goes
+/// back to the pool as soon as the handler has consumed it, so an idle connection holds no buffer.
+/// </remarks>
 internal sealed class ConnectionPipeReader : PipeReader
 {
     private const int MinimumReceiveSize = 2048;
     private const int MaximumReceiveSize = 64 * 1024;
 
-    private readonly Pipe _pipe = new(new PipeOptions(pauseWriterThreshold: 0, useSynchronizationContext: false));
     private readonly SocketIO _io;
     private readonly Connection _owner;
-    private ReadOnlySequence<byte> _lastBuffer;
+    private ReceiveSegment? _head; // the oldest bytes not consumed, from _headStart on
+    private int _headStart;
+    private ReceiveSegment? _tail; // the newest; a receive appends to it while it has room
+    private ReceiveSegment? _spare; // a segment whose array went back to the pool, kept so a message allocates nothing
     private bool _everythingExamined = true;
     private bool _endOfStream;
-    private bool _cancelRequested;
+    private int _cancelRequested; // 1: the next read returns at once, canceled (any thread may ask)
+    private bool _completed;
+    private bool _receiving;
     private int _receiveSize = MinimumReceiveSize;
     private bool _lastReceiveFilled;
 
@@ -39,17 +49,21 @@ internal sealed class ConnectionPipeReader : PipeReader
     /// <summary>True when bytes are buffered that the handler has not examined yet.</summary>
     public bool HasUnexaminedData => !_everythingExamined;
 
+    /// <summary>True while a pooled array holds received bytes the handler has not consumed.</summary>
+    public bool HoldsBuffer => _head is not null;
+
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
     {
-        if (_everythingExamined && !_endOfStream && !_cancelRequested)
+        ThrowIfCompleted();
+        if (_everythingExamined && !_endOfStream && Volatile.Read(ref _cancelRequested) == 0)
         {
-            // The fill is written out here rather than awaited from a method of its own: every message of every
-            // handler passes this way, and one state machine per read costs less than two.
             // A read that filled its buffer probably left more behind: skip the wait (on the async engine a zero-byte
             // receive, one more system call and thread hand-off) and read at once.
-            int received;
+            ReceiveSegment? fresh = null;
             Memory<byte> memory;
+            int received;
+            _receiving = true;
             try
             {
                 if (_io.WaitsBeforeRenting && !_lastReceiveFilled)
@@ -57,14 +71,21 @@ internal sealed class ConnectionPipeReader : PipeReader
                     await _io.WaitForReadableAsync(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
                 }
 
-                memory = _pipe.Writer.GetMemory(_receiveSize);
+                memory = ReceiveMemory(out fresh);
                 received = await _io.ReceiveAsync(memory, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (ConnectionFailures.Map(e, _owner) is { } mapped)
+            catch (Exception e)
             {
-                throw mapped; // the socket's error as the library's exception, the original inside
+                EndReceive(fresh, 0);
+                if (ConnectionFailures.Map(e, _owner) is { } mapped)
+                {
+                    throw mapped; // the socket's error as the library's exception, the original inside
+                }
+
+                throw;
             }
 
+            EndReceive(fresh, received);
             if (received == 0 && _owner.Aborted.IsCancellationRequested)
             {
                 // A receive ended by the abort may read "end of stream" (a blocked one, woken by the disconnect): that is
@@ -72,59 +93,138 @@ internal sealed class ConnectionPipeReader : PipeReader
                 throw ConnectionFailures.Aborted(_owner, null);
             }
 
-            await Append(received, memory.Length).ConfigureAwait(false);
+            Append(received, memory.Length);
         }
 
-        _cancelRequested = false;
-        var result = await _pipe.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        _lastBuffer = result.Buffer;
-        return result;
+        return Result();
     }
 
     public override bool TryRead(out ReadResult result)
     {
-        if (_everythingExamined && !_endOfStream && !_cancelRequested)
+        ThrowIfCompleted();
+        if (_everythingExamined && !_endOfStream && Volatile.Read(ref _cancelRequested) == 0)
         {
             result = default;
             return false;
         }
 
-        _cancelRequested = false;
-        if (_pipe.Reader.TryRead(out result))
-        {
-            _lastBuffer = result.Buffer;
-            return true;
-        }
-
-        return false;
+        result = Result();
+        return true;
     }
 
     public override void AdvanceTo(SequencePosition consumed) => AdvanceTo(consumed, consumed);
 
     public override void AdvanceTo(SequencePosition consumed, SequencePosition examined)
     {
-        _everythingExamined = _lastBuffer.Slice(examined).IsEmpty;
-        _lastBuffer = default;
-        _pipe.Reader.AdvanceTo(consumed, examined);
+        ThrowIfCompleted();
+        // The end of what was read is (tail, its length): the chain holds no empty segment, so no other position names it.
+        _everythingExamined = _tail is null || (ReferenceEquals(examined.GetObject(), _tail) && examined.GetInteger() == _tail.Length);
+        if (consumed.GetObject() is not ReceiveSegment segment)
+        {
+            return; // an empty buffer's position: nothing to consume
+        }
+
+        while (_head is not null && !ReferenceEquals(_head, segment))
+        {
+            var next = (ReceiveSegment?)_head.Next;
+            Recycle(_head);
+            _head = next;
+        }
+
+        if (_head is null)
+        {
+            _tail = null;
+            throw new InvalidOperationException("the consumed position is not in the buffer this reader returned");
+        }
+
+        _headStart = consumed.GetInteger();
+        if (_headStart == _head.Length && ReferenceEquals(_head, _tail))
+        {
+            // All consumed: the array goes back to the pool, and a connection waiting for its next message holds none.
+            Recycle(_head);
+            _head = _tail = null;
+            _headStart = 0;
+        }
     }
 
-    public override void CancelPendingRead()
+    public override void CancelPendingRead() => Volatile.Write(ref _cancelRequested, 1);
+
+    public override void Complete(Exception? exception = null)
     {
-        _cancelRequested = true;
-        _pipe.Reader.CancelPendingRead();
+        if (_completed)
+        {
+            return;
+        }
+
+        _completed = true;
+        if (!_receiving)
+        {
+            ReleaseAll();
+        }
     }
 
-    public override void Complete(Exception? exception = null) => _pipe.Reader.Complete(exception);
+    private ReadResult Result()
+    {
+        var canceled = Interlocked.Exchange(ref _cancelRequested, 0) == 1;
+        var buffer = _head is null ? default : new ReadOnlySequence<byte>(_head, _headStart, _tail!, _tail!.Length);
+        return new ReadResult(buffer, canceled, _endOfStream);
+    }
+
+    /// <summary>
+    /// Where the next receive goes: the tail's free space when it has room for a receive of the current size, else a
+    /// fresh segment (<paramref name="fresh"/>), linked in only once bytes arrive.
+    /// </summary>
+    private Memory<byte> ReceiveMemory(out ReceiveSegment? fresh)
+    {
+        if (_tail is not null && _tail.Free >= _receiveSize)
+        {
+            fresh = null;
+            return _tail.FreeMemory;
+        }
+
+        fresh = _spare ?? new ReceiveSegment();
+        _spare = null;
+        fresh.Rent(_receiveSize);
+        return fresh.FreeMemory;
+    }
+
+    /// <summary>A receive ended with <paramref name="received"/> bytes: a fresh segment joins the chain, or goes back.</summary>
+    private void EndReceive(ReceiveSegment? fresh, int received)
+    {
+        _receiving = false;
+        if (fresh is not null)
+        {
+            if (received > 0 && !_completed)
+            {
+                fresh.Follow(_tail);
+                if (_tail is null)
+                {
+                    _head = fresh;
+                    _headStart = 0;
+                }
+
+                _tail = fresh;
+            }
+            else
+            {
+                Recycle(fresh);
+            }
+        }
+
+        if (_completed)
+        {
+            ReleaseAll(); // completed while the receive ran: its bytes go with the rest
+            throw new InvalidOperationException("the reader was completed while it was reading");
+        }
+    }
 
     /// <summary>Commits <paramref name="received"/> bytes of a receive into a buffer of <paramref name="bufferSize"/> (0: end of stream).</summary>
-    private ValueTask<FlushResult> Append(int received, int bufferSize)
+    private void Append(int received, int bufferSize)
     {
-        var writer = _pipe.Writer;
         if (received == 0)
         {
             _endOfStream = true;
-            writer.Complete();
-            return default;
+            return;
         }
 
         // Bulk transfers grow the receive (a 64 KiB message in one or two calls instead of sixteen 4 KiB ones);
@@ -134,8 +234,82 @@ internal sealed class ConnectionPipeReader : PipeReader
             ? Math.Min(_receiveSize * 2, MaximumReceiveSize)
             : received <= MinimumReceiveSize ? MinimumReceiveSize : _receiveSize;
 
-        writer.Advance(received);
+        _tail!.Commit(received);
+        _everythingExamined = false;
         _owner.OnReceived(received);
-        return writer.FlushAsync(CancellationToken.None); // never waits: the pipe has no pause threshold
+    }
+
+    private void Recycle(ReceiveSegment segment)
+    {
+        segment.Return();
+        _spare ??= segment;
+    }
+
+    private void ReleaseAll()
+    {
+        while (_head is not null)
+        {
+            var next = (ReceiveSegment?)_head.Next;
+            Recycle(_head);
+            _head = next;
+        }
+
+        _tail = null;
+        _headStart = 0;
+    }
+
+    private void ThrowIfCompleted()
+    {
+        if (_completed)
+        {
+            throw new InvalidOperationException("reading is not allowed after the reader was completed");
+        }
+    }
+
+    /// <summary>One pooled array in the reader's chain; <see cref="Length"/> bytes of it are filled.</summary>
+    private sealed class ReceiveSegment : ReadOnlySequenceSegment<byte>
+    {
+        private byte[]? _array;
+
+        public int Length { get; private set; }
+
+        public int Free => _array!.Length - Length;
+
+        public Memory<byte> FreeMemory => _array.AsMemory(Length);
+
+        public void Rent(int size)
+        {
+            _array = ArrayPool<byte>.Shared.Rent(size);
+            Length = 0;
+        }
+
+        /// <summary>Joins the chain after <paramref name="previous"/> (null: it starts a new chain).</summary>
+        public void Follow(ReceiveSegment? previous)
+        {
+            RunningIndex = previous is null ? 0 : previous.RunningIndex + previous.Length;
+            if (previous is not null)
+            {
+                previous.Next = this;
+            }
+        }
+
+        public void Commit(int count)
+        {
+            Length += count;
+            Memory = _array.AsMemory(0, Length);
+        }
+
+        public void Return()
+        {
+            if (_array is not null)
+            {
+                ArrayPool<byte>.Shared.Return(_array);
+            }
+
+            _array = null;
+            Memory = default;
+            Next = null;
+            Length = 0;
+        }
     }
 }

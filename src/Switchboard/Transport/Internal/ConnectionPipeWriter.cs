@@ -10,10 +10,14 @@ namespace Switchboard.Transport.Internal;
 /// </summary>
 internal sealed class ConnectionPipeWriter : PipeWriter
 {
-    private readonly Pipe _pipe = new(new PipeOptions(pauseWriterThreshold: 0, useSynchronizationContext: false));
+    private static readonly PipeOptions BufferOptions = new(pauseWriterThreshold: 0, useSynchronizationContext: false);
     private readonly SocketIO _io;
     private readonly Connection _owner;
     private long _buffered;
+
+    // Made on the first buffered write: a handler that only writes memory of its own (echo) never needs it, and an
+    // idle connection of such a handler holds no pipe (about half a kilobyte with its options and segments).
+    private Pipe? _pipe;
 
     public ConnectionPipeWriter(SocketIO io, Connection owner)
     {
@@ -25,19 +29,21 @@ internal sealed class ConnectionPipeWriter : PipeWriter
 
     public override long UnflushedBytes => _buffered;
 
+    private Pipe Buffer => _pipe ??= new Pipe(BufferOptions);
+
     public override void Advance(int bytes)
     {
-        _pipe.Writer.Advance(bytes);
+        Buffer.Writer.Advance(bytes);
         _buffered += bytes;
     }
 
-    public override Memory<byte> GetMemory(int sizeHint = 0) => _pipe.Writer.GetMemory(sizeHint);
+    public override Memory<byte> GetMemory(int sizeHint = 0) => Buffer.Writer.GetMemory(sizeHint);
 
-    public override Span<byte> GetSpan(int sizeHint = 0) => _pipe.Writer.GetSpan(sizeHint);
+    public override Span<byte> GetSpan(int sizeHint = 0) => Buffer.Writer.GetSpan(sizeHint);
 
-    public override void CancelPendingFlush() => _pipe.Writer.CancelPendingFlush();
+    public override void CancelPendingFlush() => _pipe?.Writer.CancelPendingFlush();
 
-    public override void Complete(Exception? exception = null) => _pipe.Writer.Complete(exception);
+    public override void Complete(Exception? exception = null) => Buffer.Writer.Complete(exception);
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
@@ -48,8 +54,9 @@ internal sealed class ConnectionPipeWriter : PipeWriter
         }
 
         var count = _buffered;
-        await _pipe.Writer.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-        _pipe.Reader.TryRead(out var pending);
+        var pipe = Buffer;
+        await pipe.Writer.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        pipe.Reader.TryRead(out var pending);
         try
         {
             foreach (var segment in pending.Buffer)
@@ -64,7 +71,7 @@ internal sealed class ConnectionPipeWriter : PipeWriter
         finally
         {
             // On a failed send the bytes are dropped with the connection; never send them twice.
-            _pipe.Reader.AdvanceTo(pending.Buffer.End);
+            pipe.Reader.AdvanceTo(pending.Buffer.End);
             _buffered = 0;
         }
 

@@ -8,11 +8,19 @@ namespace Switchboard.Transport.Internal;
 /// </summary>
 internal sealed class ReadinessRegistration(Socket socket)
 {
+    private ReadinessState? _writable;
+    private Exception? _closedWith; // a direction made after the close starts closed
+
     public Socket Socket { get; } = socket;
 
     public ReadinessState Readable { get; } = new();
 
-    public ReadinessState Writable { get; } = new();
+    /// <summary>
+    /// Made on first use, when a send first has to wait: most sockets never do, and every idle connection would hold
+    /// the object. A report of writability before then is dropped: no write wait can be pending, and the send that
+    /// would block first says <see cref="ReadinessState.WouldBlock"/>, which is what a dropped report leads to anyway.
+    /// </summary>
+    public ReadinessState Writable => _writable ?? MakeWritable();
 
     /// <summary>What the backend watches now; written by the backend only (see <see cref="IReadinessBackend.Watch"/>).</summary>
     public ReadinessEvents Interest { get; set; }
@@ -55,14 +63,26 @@ internal sealed class ReadinessRegistration(Socket socket)
 
         if ((events & ReadinessEvents.Write) != 0)
         {
-            Writable.Signal();
+            _writable?.Signal();
         }
     }
 
     /// <summary>The socket leaves the loop: both directions close and their pending waits fail.</summary>
     public void Close(Exception error)
     {
+        _closedWith = error;
         Readable.Close(error);
-        Writable.Close(error);
+        _writable?.Close(error);
+    }
+
+    private ReadinessState MakeWritable()
+    {
+        var state = new ReadinessState();
+        if (_closedWith is { } error)
+        {
+            state.Close(error);
+        }
+
+        return _writable = state;
     }
 }

@@ -81,7 +81,9 @@ internal sealed partial class ReadinessSocketIO
             throw new SocketException((int)SocketError.OperationAborted);
         }
 
-        if (!cancellationToken.CanBeCanceled)
+        // The owner's abort token needs no registration: the abort closes this socket on the loop, which ends the wait
+        // (a callback node and its list per connection, kept for its life, otherwise).
+        if (!cancellationToken.CanBeCanceled || cancellationToken == AbortedWith)
         {
             return _loop.WaitAsync(_registration, forWrite, timeout);
         }

@@ -23,9 +23,15 @@ internal sealed partial class ReadinessSocketIO : SocketIO
         _loop = loop;
         _registration = new ReadinessRegistration(socket);
         _isStream = socket.SocketType == SocketType.Stream;
-        socket.Blocking = false;
         _directDescriptor = _isStream && OperatingSystem.IsLinux() ? socket.SafeHandle.DangerousGetHandle() : -1;
         _batchDescriptor = !_isStream && LinuxSocketCalls.SupportsMessageBatches ? socket.SafeHandle.DangerousGetHandle() : -1;
+        if (_directDescriptor < 0 || !socket.Connected)
+        {
+            // A connected stream socket on Linux is read and written only by the direct calls, which pass MSG_DONTWAIT,
+            // so its descriptor may stay blocking: on Unix making a .NET socket non-blocking builds the runtime's async
+            // context for it (four objects, ~220 bytes per connection). A listener's Accept needs the real mode.
+            socket.Blocking = false;
+        }
     }
 
     /// <summary>The loop that owns this socket.</summary>

@@ -1,19 +1,25 @@
+using System.Threading.Tasks.Sources;
+
 namespace Switchboard.Transport.Internal;
 
 /// <summary>
 /// The readiness of one direction (read or write) of one socket on a <see cref="SelectLoop"/>, and its one pending
 /// wait. Every change is one of the named transitions below, made on the loop thread; the table in
 /// docs/architecture.md lists them. Backends report with <see cref="Signal"/>; socket calls report their outcome
-/// (<see cref="WouldBlock"/>, <see cref="Consumed"/>, <see cref="Failed"/>); the loop begins and ends waits.
+/// (<see cref="WouldBlock"/>, <see cref="Consumed"/>, <see cref="Failed"/>); the loop begins and ends waits. It is
+/// also its wait's reusable awaitable, so waiting allocates nothing (one object per direction, not two: every idle
+/// connection holds one).
 /// </summary>
 /// <remarks>
 /// Why "maybe": under an edge-triggered backend an event that finds no wait pending is not repeated, so it is kept
 /// until a call proves it stale. A wait that finds the socket maybe ready completes at once; at worst the caller
 /// tries once for nothing. A level-triggered backend (poll) follows the same table and only reports more often.
 /// </remarks>
-internal sealed class ReadinessState
+internal sealed class ReadinessState : IValueTaskSource<bool>
 {
-    private readonly ReadinessWaiter _waiter = new();
+    // Continuations run inline on the loop thread that completes the wait: that thread owns the socket.
+    private ManualResetValueTaskSourceCore<bool> _core;
+    private Timer? _timeout;
     private bool _endOfStream; // stays readable: no further event will come, so a short read proves nothing
 
     public ReadinessPhase Phase { get; private set; }
@@ -21,7 +27,7 @@ internal sealed class ReadinessState
     public bool IsWaiting => Phase == ReadinessPhase.Waiting;
 
     /// <summary>The version of the pending wait, so a late timeout cannot end a later wait.</summary>
-    public short WaitVersion => _waiter.Version;
+    public short WaitVersion => _core.Version;
 
     /// <summary>The backend saw the socket ready: a pending wait completes with true (its continuation runs now).</summary>
     public void Signal()
@@ -30,7 +36,7 @@ internal sealed class ReadinessState
         {
             case ReadinessPhase.Waiting:
                 Phase = ReadinessPhase.MaybeReady; // before the continuation runs: it may call back into this state
-                _waiter.Complete(true);
+                Complete(true);
                 break;
             case ReadinessPhase.Idle:
                 Phase = ReadinessPhase.MaybeReady;
@@ -87,19 +93,20 @@ internal sealed class ReadinessState
     public ValueTask<bool> Arm()
     {
         Phase = ReadinessPhase.Waiting;
-        return _waiter.Arm();
+        _core.Reset();
+        return new ValueTask<bool>(this, _core.Version);
     }
 
     /// <summary>The timer that ends the pending wait with false.</summary>
-    public void SetTimeout(Timer timer) => _waiter.SetTimeout(timer);
+    public void SetTimeout(Timer timer) => _timeout = timer;
 
     /// <summary>Waiting → Idle with false, when <paramref name="version"/> is still the pending wait's.</summary>
     public void TimeOut(short version)
     {
-        if (Phase == ReadinessPhase.Waiting && _waiter.Version == version)
+        if (Phase == ReadinessPhase.Waiting && _core.Version == version)
         {
             Phase = ReadinessPhase.Idle;
-            _waiter.Complete(false);
+            Complete(false);
         }
     }
 
@@ -109,7 +116,7 @@ internal sealed class ReadinessState
         if (Phase == ReadinessPhase.Waiting)
         {
             Phase = ReadinessPhase.Idle;
-            _waiter.Fail(error);
+            Fail(error);
         }
     }
 
@@ -120,8 +127,35 @@ internal sealed class ReadinessState
         Phase = ReadinessPhase.Closed;
         if (wasWaiting)
         {
-            _waiter.Fail(error);
+            Fail(error);
         }
+    }
+
+    public bool GetResult(short token) => _core.GetResult(token);
+
+    public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
+
+    // The scheduling context is dropped: waits are armed and completed on the loop thread, which IS that context, and
+    // posting to it cost a delegate per completion (the runtime wraps the continuation in a SendOrPostCallback).
+    public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _core.OnCompleted(continuation, state, token, flags & ~ValueTaskSourceOnCompletedFlags.UseSchedulingContext);
+
+    private void Complete(bool ready)
+    {
+        StopTimer();
+        _core.SetResult(ready);
+    }
+
+    private void Fail(Exception error)
+    {
+        StopTimer();
+        _core.SetException(error);
+    }
+
+    private void StopTimer()
+    {
+        _timeout?.Dispose();
+        _timeout = null;
     }
 }
 

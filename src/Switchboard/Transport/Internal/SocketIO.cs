@@ -14,6 +14,12 @@ internal abstract class SocketIO
 
     public Socket Socket { get; }
 
+    /// <summary>
+    /// The abort token of the connection that owns this socket I/O. Its cancellation is always followed by
+    /// <see cref="Abort"/>, which ends every pending call, so a call under it needs no cancellation of its own.
+    /// </summary>
+    public CancellationToken AbortedWith { get; set; }
+
     /// <summary>True when every call blocks the calling thread until done (the threads and sequential models).</summary>
     public virtual bool BlocksCaller => false;
 
