@@ -214,9 +214,9 @@ public sealed class ChatClusterTests
             cluster.Redis.Resume(); // well within StackExchange.Redis's 5 s timeout: nothing else is lost
         }
 
-        var full = dropped.GetMeasurementSnapshot().Where(m => (string?)m.Tags["reason"] == "queue_full").Sum(m => m.Value);
+        var full = dropped.GetMeasurementSnapshot().Where(m => (string?)m.Tags["switchboard.drop.reason"] == "queue_full").Sum(m => m.Value);
         Assert.InRange(full, 1, Lines - 8);
-        Assert.Equal(0, dropped.GetMeasurementSnapshot().Where(m => (string?)m.Tags["reason"] != "queue_full").Sum(m => m.Value));
+        Assert.Equal(0, dropped.GetMeasurementSnapshot().Where(m => (string?)m.Tags["switchboard.drop.reason"] != "queue_full").Sum(m => m.Value));
 
         var received = new List<int>();
         var notices = new List<string>();
