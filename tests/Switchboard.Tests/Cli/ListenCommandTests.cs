@@ -20,7 +20,7 @@ public sealed class ListenCommandTests : IDisposable
     [InlineData("unix")]
     public async Task ListenAndConnectTalkToEachOther(string transport)
     {
-        var (listen, endpoint) = await StartListenAsync(ListenUri(transport));
+        var (listen, endpoint) = await CliProcess.ListenAsync(ListenUri(transport));
         await using var _ = listen;
         await listen.StandardInput.WriteAsync("from listen\n");
         listen.StandardInput.Close();
@@ -40,7 +40,7 @@ public sealed class ListenCommandTests : IDisposable
     [Fact(Timeout = TestTimeouts.Process)]
     public async Task ListenAndConnectTalkOverUdp()
     {
-        var (listen, endpoint) = await StartListenAsync("udp://127.0.0.1:0");
+        var (listen, endpoint) = await CliProcess.ListenAsync("udp://127.0.0.1:0");
         await using var _ = listen;
         var connecting = CliProcess.RunRawAsync(
             async stdin => await stdin.WriteAsync("ping\n"u8.ToArray()), RunLimit, "connect", "--wait", "10s", endpoint.ToString());
@@ -81,7 +81,7 @@ public sealed class ListenCommandTests : IDisposable
     [Fact(Timeout = TestTimeouts.Process)]
     public async Task NcConnectsToListen()
     {
-        var (listen, endpoint) = await StartListenAsync("tcp://127.0.0.1:0");
+        var (listen, endpoint) = await CliProcess.ListenAsync("tcp://127.0.0.1:0");
         await using var _ = listen;
         await listen.StandardInput.WriteAsync("from listen\n");
         listen.StandardInput.Close();
@@ -99,7 +99,7 @@ public sealed class ListenCommandTests : IDisposable
     [Fact(Timeout = TestTimeouts.Process)]
     public async Task SocatConnectsToAUnixListen()
     {
-        var (listen, endpoint) = await StartListenAsync("unix://" + _dir.File("listen.sock"));
+        var (listen, endpoint) = await CliProcess.ListenAsync("unix://" + _dir.File("listen.sock"));
         await using var _ = listen;
         await listen.StandardInput.WriteAsync("from listen\n");
         listen.StandardInput.Close();
@@ -134,7 +134,7 @@ public sealed class ListenCommandTests : IDisposable
     [Fact(Timeout = TestTimeouts.Process)]
     public async Task KeepOpenServesManyAtOnceAndInterleavesTheirOutputByLine()
     {
-        var (listen, endpoint) = await StartListenAsync("unix://" + _dir.File("many.sock"), "--keep-open");
+        var (listen, endpoint) = await CliProcess.ListenAsync("unix://" + _dir.File("many.sock"), "--keep-open");
         await using var _ = listen;
         var clients = new List<Socket>();
         for (var i = 0; i < 3; i++)
@@ -168,7 +168,7 @@ public sealed class ListenCommandTests : IDisposable
     [Fact(Timeout = TestTimeouts.Process)]
     public async Task KeepOpenSendsStdinToEveryConnectedPeer()
     {
-        var (listen, endpoint) = await StartListenAsync("tcp://127.0.0.1:0", "-k", "-v");
+        var (listen, endpoint) = await CliProcess.ListenAsync("tcp://127.0.0.1:0", "-k", "-v");
         await using var _ = listen;
         using var first = await TestClient.ConnectAsync(endpoint);
         using var second = await TestClient.ConnectAsync(endpoint);
@@ -188,7 +188,7 @@ public sealed class ListenCommandTests : IDisposable
     [Fact(Timeout = TestTimeouts.Process)]
     public async Task KeepOpenDropsAPeerThatNeverReadsAndTheOthersGetAllOfStdin()
     {
-        var (listen, endpoint) = await StartListenAsync("tcp://127.0.0.1:0", "-k", "-v");
+        var (listen, endpoint) = await CliProcess.ListenAsync("tcp://127.0.0.1:0", "-k", "-v");
         await using var _ = listen;
         using var stuck = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
         await stuck.ConnectAsync(endpoint.ToEndPoint(), TestContext.Current.CancellationToken); // and never reads
@@ -220,7 +220,7 @@ public sealed class ListenCommandTests : IDisposable
     [InlineData("unixgram")]
     public async Task ADatagramListenPrintsEveryPeerAndRepliesToTheLast(string transport)
     {
-        var (listen, endpoint) = await StartListenAsync(ListenUri(transport));
+        var (listen, endpoint) = await CliProcess.ListenAsync(ListenUri(transport));
         await using var _ = listen;
         using var a = TestClient.DatagramFor(endpoint, _dir);
         using var b = TestClient.DatagramFor(endpoint, _dir);
@@ -277,19 +277,4 @@ public sealed class ListenCommandTests : IDisposable
         "unix" => "unix://" + _dir.File("listen.sock"),
         _ => "unixgram://" + _dir.File("listen.sock"),
     };
-
-    private static async Task<(CliProcess Process, EndpointUri Endpoint)> StartListenAsync(string uri, params string[] options)
-    {
-        const string Prefix = "switchboard: listening on ";
-        var process = CliProcess.Start(["listen", uri, .. options]);
-        if (!await Eventually.TrueAsync(() => process.StandardError.Contains(Prefix, StringComparison.Ordinal), TimeSpan.FromSeconds(30)))
-        {
-            var stderr = process.StandardError;
-            await process.DisposeAsync();
-            throw new InvalidOperationException($"switchboard listen did not start: {stderr}");
-        }
-
-        var line = process.StandardError.Split('\n').First(l => l.StartsWith(Prefix, StringComparison.Ordinal));
-        return (process, EndpointUri.Parse(line[Prefix.Length..].Trim()));
-    }
 }

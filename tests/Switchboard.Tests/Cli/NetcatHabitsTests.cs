@@ -97,7 +97,7 @@ public sealed class NetcatHabitsTests : IDisposable
     [InlineData("-lvN", "-p", "0")]
     public async Task ListenInNetcatFormTakesNc(params string[] form)
     {
-        var (listen, endpoint) = await StartListenAsync(form);
+        var (listen, endpoint) = await CliProcess.ListenAsync(form);
         await using var _ = listen;
         Assert.Equal("tcp://127.0.0.1", endpoint.ToString()[..15]);
         await listen.StandardInput.WriteAsync("from listen\n");
@@ -117,7 +117,7 @@ public sealed class NetcatHabitsTests : IDisposable
     public async Task ListenDashUDashUpperUServesAUnixDatagramPath()
     {
         var path = _dir.File("dgram.sock");
-        var (listen, endpoint) = await StartListenAsync("-l", "-u", "-U", path);
+        var (listen, endpoint) = await CliProcess.ListenAsync("-l", "-u", "-U", path);
         await using var _ = listen;
 
         Assert.Equal(TransportKind.UnixDatagram, endpoint.Kind);
@@ -185,20 +185,5 @@ public sealed class NetcatHabitsTests : IDisposable
         while (run.ExitCode == 1 && run.Stderr.Contains("connection refused", StringComparison.Ordinal));
 
         return run;
-    }
-
-    private static async Task<(CliProcess Process, EndpointUri Endpoint)> StartListenAsync(params string[] arguments)
-    {
-        const string Prefix = "switchboard: listening on ";
-        var process = CliProcess.Start(["listen", .. arguments]);
-        if (!await Eventually.TrueAsync(() => process.StandardError.Contains(Prefix, StringComparison.Ordinal), TimeSpan.FromSeconds(30)))
-        {
-            var stderr = process.StandardError;
-            await process.DisposeAsync();
-            throw new InvalidOperationException($"switchboard listen did not start: {stderr}");
-        }
-
-        var line = process.StandardError.Split('\n').First(l => l.StartsWith(Prefix, StringComparison.Ordinal));
-        return (process, EndpointUri.Parse(line[Prefix.Length..].Trim()));
     }
 }

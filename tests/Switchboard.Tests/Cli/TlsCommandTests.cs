@@ -134,11 +134,8 @@ public sealed class TlsCommandTests : IDisposable
     {
         using var certificate = TestCertificates.CreateLeaf(_authority);
         var (cert, key) = TestCertificates.WritePem(certificate, _dir, "listen");
-        const string Prefix = "switchboard: listening on ";
-        await using var listener = CliProcess.Start("listen", "tls://127.0.0.1:0", "--tls-cert", cert, "--tls-key", key);
-        Assert.True(await Eventually.TrueAsync(() => listener.StandardError.Contains(Prefix, StringComparison.Ordinal), TimeSpan.FromSeconds(30)), listener.StandardError);
-        var line = listener.StandardError.Split('\n').First(l => l.StartsWith(Prefix, StringComparison.Ordinal));
-        var endpoint = EndpointUri.Parse(line[Prefix.Length..].Trim());
+        var (process, endpoint) = await CliProcess.ListenAsync("tls://127.0.0.1:0", "--tls-cert", cert, "--tls-key", key);
+        await using var listener = process;
         Assert.Equal(TransportKind.Tls, endpoint.Kind);
 
         await listener.StandardInput.WriteAsync("from listen\n");

@@ -25,7 +25,7 @@ public sealed class ExecOneConnectionTests : IDisposable
     [InlineData("direct")]
     public async Task ListenExecCatEchoesWhatNcSendsByteForByte(string mode)
     {
-        var (listen, endpoint) = await StartListenAsync("tcp://127.0.0.1:0", "--exec-mode", mode, "--exec", "cat");
+        var (listen, endpoint) = await CliProcess.ListenAsync("tcp://127.0.0.1:0", "--exec-mode", mode, "--exec", "cat");
         await using (listen)
         {
             var text = string.Concat(Enumerable.Range(0, 5000).Select(i => $"line {i} {Convert.ToHexString(SHA256.HashData(BitConverter.GetBytes(i)))}\n"));
@@ -40,7 +40,7 @@ public sealed class ExecOneConnectionTests : IDisposable
     [Fact(Timeout = TestTimeouts.Process)]
     public async Task ListenShExecReadsToEndOfStreamThenAnswersSocat()
     {
-        var (listen, endpoint) = await StartListenAsync("tcp://127.0.0.1:0", "--sh-exec", "n=$(wc -c); sleep 0.2; echo \"got $n bytes\"");
+        var (listen, endpoint) = await CliProcess.ListenAsync("tcp://127.0.0.1:0", "--sh-exec", "n=$(wc -c); sleep 0.2; echo \"got $n bytes\"");
         await using (listen)
         {
             var socat = await PeerProcess.RunAsync("socat", ["-t", "10", "-", "TCP:127.0.0.1:" + Port(endpoint)], "twelve bytes", RunLimit);
@@ -53,7 +53,7 @@ public sealed class ExecOneConnectionTests : IDisposable
     [Fact(Timeout = TestTimeouts.Process)]
     public async Task WhatTheProgramWritesAfterItsStdinClosedStillReachesThePeer()
     {
-        var (listen, endpoint) = await StartListenAsync("tcp://127.0.0.1:0", "-c", "cat > /dev/null; sleep 0.3; echo late; sleep 0.1; echo later");
+        var (listen, endpoint) = await CliProcess.ListenAsync("tcp://127.0.0.1:0", "-c", "cat > /dev/null; sleep 0.3; echo late; sleep 0.1; echo later");
         await using (listen)
         {
             var nc = await PeerProcess.RunAsync("nc", ["-N", "127.0.0.1", Port(endpoint)], new string('x', 100_000), RunLimit);
@@ -65,7 +65,7 @@ public sealed class ExecOneConnectionTests : IDisposable
     [Fact(Timeout = TestTimeouts.Process)]
     public async Task ListenTellsTheProgramWhoIsCallingInItsEnvironment()
     {
-        var (listen, endpoint) = await StartListenAsync("tcp://127.0.0.1:0", "-c", "echo \"$PROTO $REMOTE_ADDR $LOCAL_ADDR $LOCAL_PORT $TCPLOCALPORT $TCPREMOTEIP\"");
+        var (listen, endpoint) = await CliProcess.ListenAsync("tcp://127.0.0.1:0", "-c", "echo \"$PROTO $REMOTE_ADDR $LOCAL_ADDR $LOCAL_PORT $TCPLOCALPORT $TCPREMOTEIP\"");
         await using (listen)
         {
             var nc = await PeerProcess.RunAsync("nc", ["-N", "127.0.0.1", Port(endpoint)], "", RunLimit);
@@ -80,7 +80,7 @@ public sealed class ExecOneConnectionTests : IDisposable
     public async Task ListenExecOverAUnixSocketEchoesForSocat(string mode)
     {
         var path = _dir.File("exec.sock");
-        var (listen, _) = await StartListenAsync("unix://" + path, "--exec-mode", mode, "--sh-exec", "echo \"$PROTO\"; exec cat");
+        var (listen, _) = await CliProcess.ListenAsync("unix://" + path, "--exec-mode", mode, "--sh-exec", "echo \"$PROTO\"; exec cat");
         await using (listen)
         {
             var socat = await PeerProcess.RunAsync("socat", ["-t", "10", "-", "UNIX-CONNECT:" + path], "over unix\n", RunLimit);
@@ -169,21 +169,6 @@ public sealed class ExecOneConnectionTests : IDisposable
 
         listener.Listen();
         return listener;
-    }
-
-    private static async Task<(CliProcess Process, EndpointUri Endpoint)> StartListenAsync(string uri, params string[] options)
-    {
-        const string Prefix = "switchboard: listening on ";
-        var process = CliProcess.Start(["listen", uri, .. options]);
-        if (!await Eventually.TrueAsync(() => process.StandardError.Contains(Prefix, StringComparison.Ordinal), TimeSpan.FromSeconds(30)))
-        {
-            var stderr = process.StandardError;
-            await process.DisposeAsync();
-            throw new InvalidOperationException($"switchboard listen did not start: {stderr}");
-        }
-
-        var line = process.StandardError.Split('\n').First(l => l.StartsWith(Prefix, StringComparison.Ordinal));
-        return (process, EndpointUri.Parse(line[Prefix.Length..].Trim()));
     }
 
     private static string Port(EndpointUri endpoint) => endpoint.Port.ToString(CultureInfo.InvariantCulture);

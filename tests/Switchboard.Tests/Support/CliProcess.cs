@@ -60,6 +60,25 @@ public sealed partial class CliProcess : ChildProcess
         throw new InvalidOperationException($"switchboard serve did not start: {stderr}");
     }
 
+    /// <summary>
+    /// Starts <c>switchboard listen</c> with <paramref name="arguments"/> (the endpoint first) and waits for the
+    /// "listening on" line it writes to stderr; returns the endpoint it names (the bound port read back).
+    /// </summary>
+    public static async Task<(CliProcess Process, EndpointUri Endpoint)> ListenAsync(params string[] arguments)
+    {
+        const string Prefix = "switchboard: listening on ";
+        var process = Start(["listen", .. arguments]);
+        if (!await Eventually.TrueAsync(() => process.StandardError.Contains(Prefix, StringComparison.Ordinal), TimeSpan.FromSeconds(30)))
+        {
+            var stderr = process.StandardError;
+            await process.DisposeAsync();
+            throw new InvalidOperationException($"switchboard listen did not start: {stderr}");
+        }
+
+        var line = process.StandardError.Split('\n').First(l => l.StartsWith(Prefix, StringComparison.Ordinal));
+        return (process, EndpointUri.Parse(line[Prefix.Length..].Trim()));
+    }
+
     /// <summary>Runs the tool to its end and returns its exit code and output.</summary>
     public static async Task<(int ExitCode, string StandardOutput, string StandardError)> RunAsync(TimeSpan timeout, params string[] arguments)
     {
