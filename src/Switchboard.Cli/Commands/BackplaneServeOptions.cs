@@ -18,7 +18,8 @@ internal sealed class BackplaneServeOptions
 
     public Option<string> ServerId { get; } = new(OptionFlags.For(nameof(RedisBackplaneOptions.ServerId)).Name)
     {
-        Description = "chat: this server's name in the cluster, unique per running server [default: HOST-PID]",
+        Description = "chat: this server's name in the cluster, unique per running server: an id already live in the cluster is refused at start (exit 1); "
+            + "after a crash, a restart with the same id waits for the old presence to lapse [default: HOST-PID]",
     };
 
     public Option<string> ServerLostAfter { get; } = OptionFlags.Create(

@@ -5,10 +5,10 @@ namespace Switchboard.Chat;
 /// <summary>
 /// The in-process <see cref="IChatHub"/>: one lock guards the nick and room maps, and each room keeps an
 /// immutable array of its members that is replaced on join and leave, so fan-out reads a snapshot and delivers
-/// outside the lock. Delivery only queues (<see cref="IChatMember.Deliver"/>), so one slow member never holds
+/// outside the lock. Delivery only queues (<see cref="IChatMember.Deliver(ChatMessage)"/>), so one slow member never holds
 /// the lock or anyone else. The synchronous methods answer at once; the asynchronous ones of <see cref="IChatHub"/>
 /// complete at once on them. A backplane can keep its server's own members in one of these and add the others
-/// (<see cref="DeliverToRoom"/> hands it what arrives from them).
+/// (<see cref="DeliverToRoom(string, ChatMessage, IChatMember)"/> hands it what arrives from them).
 /// </summary>
 public sealed class ChatHub : IChatHub
 {
@@ -47,6 +47,33 @@ public sealed class ChatHub : IChatHub
         }
 
         Deliver(members, message, except);
+        return true;
+    }
+
+    /// <summary>
+    /// Delivers <paramref name="messages"/>, in order, to every member of <paramref name="room"/> on this hub; false
+    /// when the room has no members here. Each member takes them in one step (<see cref="IChatMember.Deliver(ReadOnlySpan{ChatMessage})"/>):
+    /// for a backplane, the lines that arrived from other servers together.
+    /// </summary>
+    public bool DeliverToRoom(string room, ReadOnlySpan<ChatMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(room);
+        Entry[] members;
+        lock (_lock)
+        {
+            if (!_rooms.TryGetValue(room, out var found))
+            {
+                return false;
+            }
+
+            members = found.Members;
+        }
+
+        foreach (var entry in members)
+        {
+            entry.Member.Deliver(messages);
+        }
+
         return true;
     }
 

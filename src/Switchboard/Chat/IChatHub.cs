@@ -3,7 +3,7 @@ namespace Switchboard.Chat;
 /// <summary>
 /// Rooms, members and nicks: everything the sessions share. Sessions talk only to this interface, so a hub that
 /// spans several servers (a backplane) can replace the in-process <see cref="ChatHub"/> without touching them.
-/// Every method is thread-safe and never blocks on a member: delivery goes through <see cref="IChatMember.Deliver"/>.
+/// Every method is thread-safe and never blocks on a member: delivery goes through <see cref="IChatMember.Deliver(ChatMessage)"/>.
 /// The hub writes the join, leave and rename notices itself (<see cref="ChatNotices"/>), since only it knows who is
 /// in a room. The methods a backplane must ask another process about (nick claims, the cluster's rooms and members,
 /// a nick on another server) are asynchronous; the in-process hub completes them at once. Sending to a room is

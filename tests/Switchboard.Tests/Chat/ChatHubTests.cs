@@ -67,6 +67,22 @@ public sealed class ChatHubTests
         Assert.Equal(0, hub.CountIn("games"));
     }
 
+    [Fact(Timeout = TestTimeouts.Exchange)]
+    public void LinesDeliveredTogetherReachEveryMemberOfTheRoomInOrder()
+    {
+        var hub = new ChatHub();
+        var alice = new RecordingMember();
+        var bob = new RecordingMember();
+        hub.Register(alice, "alice");
+        hub.Register(bob, "bob");
+        var before = alice.Received.Count;
+        ChatMessage[] lines = [ChatMessage.Line("<x> one"), ChatMessage.Line("<x> two"), ChatMessage.Line("<x> three")];
+        Assert.True(hub.DeliverToRoom("lobby", lines));
+        Assert.False(hub.DeliverToRoom("games", lines));
+        Assert.Equal(["<x> one", "<x> two", "<x> three"], alice.Received.Skip(before).Select(m => m.ToString()));
+        Assert.Equal(["<x> one", "<x> two", "<x> three"], bob.Received.TakeLast(3).Select(m => m.ToString()));
+    }
+
     private sealed class RecordingMember : IChatMember
     {
         public List<ChatMessage> Received { get; } = [];

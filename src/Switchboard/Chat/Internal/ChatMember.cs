@@ -6,7 +6,7 @@ namespace Switchboard.Chat.Internal;
 /// <summary>
 /// One connection's side of the chat: a queue of shared, already encoded lines (<see cref="MemberQueue"/>), drained
 /// by the member's own writer loop onto <see cref="Connection.Output"/>, many lines to one socket write. Everything
-/// for this member — other members' lines, notices, telnet answers — goes through <see cref="Deliver"/>, so only the
+/// for this member — other members' lines, notices, telnet answers — goes through <see cref="Deliver(ChatMessage)"/>, so only the
 /// writer loop ever writes to the socket, and the sender never waits. A member whose queue passes the soft limit for
 /// longer than the grace time, or the hard limit, is behind: under <see cref="ChatBehindPolicy.Skip"/> its oldest
 /// lines are dropped and it is told how many; under <see cref="ChatBehindPolicy.Disconnect"/> it is told (best
@@ -72,6 +72,49 @@ internal sealed partial class ChatMember : IChatMember, IDisposable
             }
 
             _queue.Enqueue(message);
+            wake = _writerWaiting;
+            _writerWaiting = false;
+            if (_queue.Bytes > _softLimit)
+            {
+                verdict = JudgeLocked(Environment.TickCount64, ref dropped);
+            }
+        }
+
+        if (wake)
+        {
+            _wake.Writer.TryWrite(true);
+        }
+
+        if (verdict != Verdict.Fine)
+        {
+            Act(verdict, dropped);
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>The limits judge the queue once, after the last of them (as after one line that long).</remarks>
+    public void Deliver(ReadOnlySpan<ChatMessage> messages)
+    {
+        if (messages.IsEmpty || Volatile.Read(ref _closed) != 0)
+        {
+            return;
+        }
+
+        bool wake;
+        var verdict = Verdict.Fine;
+        var dropped = 0;
+        lock (_lock)
+        {
+            if (_completed)
+            {
+                return;
+            }
+
+            foreach (var message in messages)
+            {
+                _queue.Enqueue(message);
+            }
+
             wake = _writerWaiting;
             _writerWaiting = false;
             if (_queue.Bytes > _softLimit)
