@@ -12,14 +12,15 @@ namespace Switchboard.Serving.Models;
 /// processors by default), which does its non-blocking calls and runs its handler's code, like the select model with
 /// more than one thread: a message costs no thread hand-off. Elsewhere the runtime's socket engine with handlers on
 /// the thread pool, unless a loop backend was chosen (<see cref="ReadinessBackends.ServesAsyncModel"/>): then the
-/// loops run over it, poll on Linux included. Stream listeners accept on the runtime's engine either way; datagram
-/// listeners are served on a loop where there are loops (in batches on Linux), else on the runtime's engine.
+/// loops run over it, poll on Linux included. Where there are loops, every listener is served on one of them: a stream
+/// listener accepts there (non-blocking <c>accept</c> on readiness) and a datagram listener receives there (in batches
+/// on Linux); else both run on the runtime's engine.
 /// </summary>
 internal sealed class AsyncModel : ModelRunner
 {
     private readonly List<Task> _listenerLoops = [];
     private readonly SelectLoop[] _ioLoops;
-    private readonly Dictionary<Listener, SelectLoop> _datagramLoops = [];
+    private readonly Dictionary<Listener, SelectLoop> _listenersOnLoops = [];
     private int _nextLoop = -1;
 
     public AsyncModel(ServerCore core, int ioLoops, LoopBackend backend, ILogger logger) : base(core)
@@ -64,7 +65,7 @@ internal sealed class AsyncModel : ModelRunner
     {
         foreach (var listener in listeners)
         {
-            if (!listener.Kind.IsStream() && _ioLoops.Length > 0)
+            if (_ioLoops.Length > 0)
             {
                 _listenerLoops.Add(StartOnLoop(listener, NextLoop()));
                 continue;
@@ -81,9 +82,10 @@ internal sealed class AsyncModel : ModelRunner
     {
         foreach (var listener in listeners)
         {
-            if (_datagramLoops.TryGetValue(listener, out var loop))
+            if (_listenersOnLoops.TryGetValue(listener, out var loop))
             {
-                // Its socket is the loop's (batched calls use the raw descriptor): closed there, never under a call.
+                // Its socket is the loop's (its readiness state; batched calls use the raw descriptor): closed there,
+                // never under a call.
                 loop.Execute(() =>
                 {
                     loop.Unregister(listener.Socket, new ObjectDisposedException(nameof(Listener)));
@@ -116,14 +118,23 @@ internal sealed class AsyncModel : ModelRunner
     }
 
     /// <summary>
-    /// A datagram listener served on a loop, as a connection is: non-blocking receives in batches and the handler
-    /// on the loop thread (<see cref="ServerCore.DatagramLoopAsync"/>), no hand-off per datagram.
+    /// A listener served on a loop, as a connection is. A datagram listener: non-blocking receives in batches and the
+    /// handler on the loop thread (<see cref="ServerCore.DatagramLoopAsync"/>), no hand-off per datagram. A stream
+    /// listener: non-blocking accepts on readiness, as the select model's. On the runtime's engine each accept woke
+    /// its epoll thread, then a pool worker (which spun before sleeping again), then the connection's loop: with a
+    /// connection per TLS handshake (<c>s_time -new</c>) that was a quarter of the server's CPU.
     /// </summary>
     private Task StartOnLoop(Listener listener, SelectLoop loop)
     {
-        _datagramLoops[listener] = loop;
+        _listenersOnLoops[listener] = loop;
         var started = new TaskCompletionSource<Task>(TaskCreationOptions.RunContinuationsAsynchronously);
-        loop.Execute(() => started.TrySetResult(Core.DatagramLoopAsync(listener, new ReadinessSocketIO(listener.Socket, loop))));
+        loop.Execute(() =>
+        {
+            var io = new ReadinessSocketIO(listener.Socket, loop);
+            started.TrySetResult(listener.Kind.IsStream()
+                ? Core.AcceptLoopAsync(listener, io, ConnectionIO, Dispatch)
+                : Core.DatagramLoopAsync(listener, io));
+        });
         return started.Task.Unwrap();
     }
 

@@ -45,15 +45,22 @@ internal sealed partial class ReadinessSocketIO : SocketIO
         await _loop.Enter();
         while (true)
         {
-            try
+            // Asked first: Accept throws for EAGAIN, and with one client at a time (a connection per TLS handshake)
+            // every accept is followed by one; a zero-timeout poll says the same for a syscall and no exception.
+            if (Socket.Poll(0, SelectMode.SelectRead))
             {
-                return Socket.Accept();
+                try
+                {
+                    return Socket.Accept();
+                }
+                catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock)
+                {
+                    // Taken by another process sharing the socket: wait like the rest.
+                }
             }
-            catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock)
-            {
-                _registration.Readable.WouldBlock();
-                await WaitAsync(forWrite: false, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
-            }
+
+            _registration.Readable.WouldBlock();
+            await WaitAsync(forWrite: false, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
         }
     }
 
