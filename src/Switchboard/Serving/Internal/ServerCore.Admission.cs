@@ -100,7 +100,7 @@ internal sealed partial class ServerCore
             var now = Environment.TickCount64;
             Connection? victim = null;
             var oldest = now - grace;
-            foreach (var connection in _live.Values)
+            foreach (var (_, connection) in _live) // not Values, which copies them all
             {
                 var started = connection.MessageStartedTicks;
                 if (started != 0 && started <= oldest && connection.Reason is null)

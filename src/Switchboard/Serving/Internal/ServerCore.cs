@@ -188,8 +188,7 @@ internal sealed partial class ServerCore : IDisposable
             // Not back through the loop's context: an idle connection would hold a posted continuation and its
             // delegate (112 bytes) for its life. What follows moves to the connection's loop by itself where needed.
             await _streamHandler!.HandleAsync(connection, connection.Aborted).ConfigureAwait(false);
-            await connection.Output.FlushAsync();
-            await connection.IO.EndSendingAsync();
+            await EndSendingAsync(connection).ConfigureAwait(false);
             connection.TrySetReason(connection.PeerClosedInput ? CloseReason.PeerClosed : CloseReason.Completed);
         }
         catch (ConnectionException e)
@@ -226,6 +225,17 @@ internal sealed partial class ServerCore : IDisposable
             Finish(connection, overLimit);
             ConnectionActivity.Stop(activity, connection, connection.Reason ?? CloseReason.Completed);
         }
+    }
+
+    /// <summary>
+    /// What the handler left buffered, then what a graceful close sends first (TLS's close_notify). A method of its
+    /// own, awaited like the handler: the awaiters of both calls would otherwise each take a field of the state every
+    /// connection holds while its handler runs.
+    /// </summary>
+    private static async ValueTask EndSendingAsync(Connection connection)
+    {
+        await connection.Output.FlushAsync().ConfigureAwait(false);
+        await connection.IO.EndSendingAsync().ConfigureAwait(false);
     }
 
     /// <summary>Receives datagrams until the listener closes, handing each to the datagram handler.</summary>
@@ -298,7 +308,9 @@ internal sealed partial class ServerCore : IDisposable
         var now = Environment.TickCount64;
         var idleTimeout = _limits.IdleTimeout;
         var idleLimit = (long)idleTimeout.TotalMilliseconds;
-        foreach (var connection in _live.Values)
+        // The dictionary's own enumerator: Values copies every connection into a new array, on each round (at 17,000
+        // connections 136 KB, on the large object heap, which only a full collection frees).
+        foreach (var (_, connection) in _live)
         {
             var idle = now - connection.LastActivityTicks;
             if (idleLimit > 0 && idle >= idleLimit && !connection.TryHandleIdle(idleTimeout) && connection.TrySetReason(CloseReason.Idle))

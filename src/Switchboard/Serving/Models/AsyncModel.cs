@@ -21,6 +21,7 @@ internal sealed class AsyncModel : ModelRunner
     private readonly List<Task> _listenerLoops = [];
     private readonly SelectLoop[] _ioLoops;
     private readonly Dictionary<Listener, SelectLoop> _listenersOnLoops = [];
+    private readonly SendOrPostCallback _runConnection;
     private int _nextLoop = -1;
 
     public AsyncModel(ServerCore core, int ioLoops, LoopBackend backend, ILogger logger) : base(core)
@@ -49,6 +50,7 @@ internal sealed class AsyncModel : ModelRunner
         }
 
         _ioLoops = [.. loops];
+        _runConnection = connection => _ = Core.RunConnectionAsync((Connection)connection!);
     }
 
     /// <summary>
@@ -145,7 +147,7 @@ internal sealed class AsyncModel : ModelRunner
         // socket calls do. (On the thread pool, each of them hopped to the loop and back: 0.4x s_server's rate.)
         if (connection.IO.Loop is { } loop)
         {
-            loop.Post(_ => _ = Core.RunConnectionAsync(connection), null);
+            loop.Post(_runConnection, connection); // one delegate for all: a closure per connection is garbage at once
         }
         else
         {

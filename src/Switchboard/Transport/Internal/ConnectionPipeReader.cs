@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
+using System.Threading.Tasks.Sources;
 
 namespace Switchboard.Transport.Internal;
 
@@ -13,19 +14,24 @@ namespace Switchboard.Transport.Internal;
 /// It keeps its own chain of pooled segments (<see cref="ReceiveSegment"/>) rather than a <see cref="Pipe"/>: the
 /// receive and the read are one flow here, so a pipe's lock, its flush and its second read per message bought
 /// nothing, and its object graph (about half a kilobyte) stayed with every idle connection. A segment's array goes
-/// back to the pool as soon as the handler has consumed it, so an idle connection holds no buffer.
+/// back to the pool as soon as the handler has consumed it, so an idle connection holds no buffer; on an event loop
+/// the segment objects are the loop thread's, and the wait for the next bytes is a callback on the socket's readiness
+/// (<see cref="SocketIO.TryWaitForReadable"/>), so an idle connection holds no suspended read either.
 /// </remarks>
-internal sealed class ConnectionPipeReader : PipeReader
+internal sealed class ConnectionPipeReader : PipeReader, IValueTaskSource<ReadResult>
 {
     private const int MinimumReceiveSize = 2048;
     private const int MaximumReceiveSize = 64 * 1024;
 
+    private static readonly Action<object?> OnReadable = static reader => ((ConnectionPipeReader)reader!).ReadAfterWait();
+
     private readonly SocketIO _io;
     private readonly Connection _owner;
+    private readonly bool _sharesSegments; // on a loop: segments come from and go back to its thread (ReceiveSegment.Take)
     private ReceiveSegment? _head; // the oldest bytes not consumed, from _headStart on
     private int _headStart;
     private ReceiveSegment? _tail; // the newest; a receive appends to it while it has room
-    private ReceiveSegment? _spare; // a segment whose array went back to the pool, kept so a message allocates nothing
+    private ReceiveSegment? _spare; // off the loops: a segment whose array went back to the pool, so a message allocates nothing
     private bool _everythingExamined = true;
     private bool _endOfStream;
     private int _cancelRequested; // 1: the next read returns at once, canceled (any thread may ask)
@@ -34,10 +40,15 @@ internal sealed class ConnectionPipeReader : PipeReader
     private int _receiveSize = MinimumReceiveSize;
     private bool _lastReceiveFilled;
 
+    // A read pending in a callback wait (ReadAsync): its result is only "canceled"; the rest is the reader's state.
+    private ManualResetValueTaskSourceCore<bool> _pending;
+    private CancellationToken _pendingToken;
+
     public ConnectionPipeReader(SocketIO io, Connection owner)
     {
         _io = io;
         _owner = owner;
+        _sharesSegments = io.Loop is not null;
     }
 
     /// <summary>The connection this reader reads.</summary>
@@ -52,57 +63,159 @@ internal sealed class ConnectionPipeReader : PipeReader
     /// <summary>True while a pooled array holds received bytes the handler has not consumed.</summary>
     public bool HoldsBuffer => _head is not null;
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public override async ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
+    /// <summary>True when a read has nothing new to return without a receive (and was not asked to return at once).</summary>
+    private bool NeedsReceive => _everythingExamined && !_endOfStream && Volatile.Read(ref _cancelRequested) == 0;
+
+    public override ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfCompleted();
-        if (_everythingExamined && !_endOfStream && Volatile.Read(ref _cancelRequested) == 0)
+        if (!NeedsReceive)
         {
-            // A read that filled its buffer probably left more behind: skip the wait (on the async engine a zero-byte
-            // receive, one more system call and thread hand-off) and read at once.
-            ReceiveSegment? fresh = null;
-            Memory<byte> memory;
-            int received;
-            _receiving = true;
+            return new ValueTask<ReadResult>(Result());
+        }
+
+        var waited = false;
+        if (_io.WaitsWithCallback && !_lastReceiveFilled)
+        {
+            // Waiting for the peer's next bytes is what an idle connection does: through a callback, the wait holds
+            // no suspended async method of this reader's (224 bytes per idle connection), only the state below.
+            bool ready;
             try
             {
-                if (_io.WaitsBeforeRenting && !_lastReceiveFilled)
-                {
-                    await _io.WaitForReadableAsync(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
-                }
-
-                memory = ReceiveMemory(out fresh);
-                received = await _io.ReceiveAsync(memory, cancellationToken).ConfigureAwait(false);
+                ready = _io.TryWaitForReadable(OnReadable, this, cancellationToken);
             }
             catch (Exception e)
             {
-                EndReceive(fresh, 0);
-                if (ConnectionFailures.Map(e, _owner) is { } mapped)
-                {
-                    throw mapped; // the socket's error as the library's exception, the original inside
-                }
-
-                throw;
+                return ValueTask.FromException<ReadResult>(ConnectionFailures.Map(e, _owner) ?? e);
             }
 
-            EndReceive(fresh, received);
-            if (received == 0 && _owner.Aborted.IsCancellationRequested)
+            if (!ready)
             {
-                // A receive ended by the abort may read "end of stream" (a blocked one, woken by the disconnect): that is
-                // the abort, not the peer's clean end.
-                throw ConnectionFailures.Aborted(_owner, null);
+                _receiving = true;
+                _pendingToken = cancellationToken;
+                _pending.Reset();
+                return new ValueTask<ReadResult>(this, _pending.Version);
             }
 
-            Append(received, memory.Length);
+            waited = true;
         }
 
+        return ReceiveAsync(waited, cancellationToken);
+    }
+
+    ReadResult IValueTaskSource<ReadResult>.GetResult(short token)
+    {
+        // The pending read's outcome is "canceled or not"; the buffer and the end are the reader's state, as then.
+        var canceled = _pending.GetResult(token);
+        return new ReadResult(Buffered, canceled, _endOfStream);
+    }
+
+    ValueTaskSourceStatus IValueTaskSource<ReadResult>.GetStatus(short token) => _pending.GetStatus(token);
+
+    void IValueTaskSource<ReadResult>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _pending.OnCompleted(continuation, state, token, flags);
+
+    /// <summary>The receive behind a read; <paramref name="waited"/>: the socket was seen readable just now.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ReadResult> ReceiveAsync(bool waited, CancellationToken cancellationToken)
+    {
+        // A read that filled its buffer probably left more behind: skip the wait (on the async engine a zero-byte
+        // receive, one more system call and thread hand-off) and read at once.
+        ReceiveSegment? fresh = null;
+        Memory<byte> memory;
+        int received;
+        _receiving = true;
+        try
+        {
+            if (!waited && _io.WaitsBeforeRenting && !_lastReceiveFilled)
+            {
+                await _io.WaitForReadableAsync(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+            }
+
+            memory = ReceiveMemory(out fresh);
+            received = await _io.ReceiveAsync(memory, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            EndReceive(fresh, 0);
+            if (ConnectionFailures.Map(e, _owner) is { } mapped)
+            {
+                throw mapped; // the socket's error as the library's exception, the original inside
+            }
+
+            throw;
+        }
+
+        EndReceive(fresh, received);
+        if (received == 0 && _owner.Aborted.IsCancellationRequested)
+        {
+            // A receive ended by the abort may read "end of stream" (a blocked one, woken by the disconnect): that is
+            // the abort, not the peer's clean end.
+            throw ConnectionFailures.Aborted(_owner, null);
+        }
+
+        Append(received, memory.Length);
         return Result();
+    }
+
+    /// <summary>The callback wait of <see cref="ReadAsync"/> ended (on the loop thread): receive, then end the pending read.</summary>
+    private void ReadAfterWait()
+    {
+        ValueTask<ReadResult> reading;
+        try
+        {
+            _io.EndReadableWait();
+            reading = ReceiveAsync(waited: true, _pendingToken);
+        }
+        catch (Exception e)
+        {
+            // The wait failed (closed, aborted, canceled): no receive began, nothing was rented.
+            _receiving = false;
+            if (_completed)
+            {
+                ReleaseAll();
+            }
+
+            _pending.SetException(ConnectionFailures.Map(e, _owner) ?? e);
+            return;
+        }
+
+        _pendingToken = default;
+        if (reading.IsCompleted)
+        {
+            EndPending(reading);
+        }
+        else
+        {
+            EndPendingLater(reading);
+        }
+    }
+
+    // The report was stale (nothing to read after all): rare, so its closure does not matter. In a method of its own,
+    // since C# makes a closure where its variable's scope begins: in ReadAfterWait it would cost one per message.
+    private void EndPendingLater(ValueTask<ReadResult> reading) =>
+        reading.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(() => EndPending(reading));
+
+    private void EndPending(ValueTask<ReadResult> reading)
+    {
+        bool canceled;
+        try
+        {
+            canceled = reading.Result.IsCanceled;
+        }
+        catch (Exception e)
+        {
+            _pending.SetException(e);
+            return;
+        }
+
+        _pending.SetResult(canceled);
     }
 
     public override bool TryRead(out ReadResult result)
     {
         ThrowIfCompleted();
-        if (_everythingExamined && !_endOfStream && Volatile.Read(ref _cancelRequested) == 0)
+        if (NeedsReceive)
         {
             result = default;
             return false;
@@ -163,12 +276,9 @@ internal sealed class ConnectionPipeReader : PipeReader
         }
     }
 
-    private ReadResult Result()
-    {
-        var canceled = Interlocked.Exchange(ref _cancelRequested, 0) == 1;
-        var buffer = _head is null ? default : new ReadOnlySequence<byte>(_head, _headStart, _tail!, _tail!.Length);
-        return new ReadResult(buffer, canceled, _endOfStream);
-    }
+    private ReadOnlySequence<byte> Buffered => _head is null ? default : new ReadOnlySequence<byte>(_head, _headStart, _tail!, _tail!.Length);
+
+    private ReadResult Result() => new(Buffered, Interlocked.Exchange(ref _cancelRequested, 0) == 1, _endOfStream);
 
     /// <summary>
     /// Where the next receive goes: the tail's free space when it has room for a receive of the current size, else a
@@ -182,7 +292,7 @@ internal sealed class ConnectionPipeReader : PipeReader
             return _tail.FreeMemory;
         }
 
-        fresh = _spare ?? new ReceiveSegment();
+        fresh = _spare ?? (_sharesSegments ? ReceiveSegment.Take() : new ReceiveSegment());
         _spare = null;
         fresh.Rent(_receiveSize);
         return fresh.FreeMemory;
@@ -242,7 +352,14 @@ internal sealed class ConnectionPipeReader : PipeReader
     private void Recycle(ReceiveSegment segment)
     {
         segment.Return();
-        _spare ??= segment;
+        if (_sharesSegments)
+        {
+            ReceiveSegment.Cache(segment);
+        }
+        else
+        {
+            _spare ??= segment;
+        }
     }
 
     private void ReleaseAll()
@@ -263,53 +380,6 @@ internal sealed class ConnectionPipeReader : PipeReader
         if (_completed)
         {
             throw new InvalidOperationException("reading is not allowed after the reader was completed");
-        }
-    }
-
-    /// <summary>One pooled array in the reader's chain; <see cref="Length"/> bytes of it are filled.</summary>
-    private sealed class ReceiveSegment : ReadOnlySequenceSegment<byte>
-    {
-        private byte[]? _array;
-
-        public int Length { get; private set; }
-
-        public int Free => _array!.Length - Length;
-
-        public Memory<byte> FreeMemory => _array.AsMemory(Length);
-
-        public void Rent(int size)
-        {
-            _array = ArrayPool<byte>.Shared.Rent(size);
-            Length = 0;
-        }
-
-        /// <summary>Joins the chain after <paramref name="previous"/> (null: it starts a new chain).</summary>
-        public void Follow(ReceiveSegment? previous)
-        {
-            RunningIndex = previous is null ? 0 : previous.RunningIndex + previous.Length;
-            if (previous is not null)
-            {
-                previous.Next = this;
-            }
-        }
-
-        public void Commit(int count)
-        {
-            Length += count;
-            Memory = _array.AsMemory(0, Length);
-        }
-
-        public void Return()
-        {
-            if (_array is not null)
-            {
-                ArrayPool<byte>.Shared.Return(_array);
-            }
-
-            _array = null;
-            Memory = default;
-            Next = null;
-            Length = 0;
         }
     }
 }

@@ -7,7 +7,7 @@ namespace Switchboard.Transport.Internal;
 internal sealed partial class ReadinessSocketIO
 {
     /// <summary>True when this socket can be served in batches (<see cref="TryReceiveBatch"/>, <see cref="SendBatch"/>).</summary>
-    public bool SupportsBatches => _batchDescriptor >= 0;
+    public bool SupportsBatches => BatchDescriptor >= 0;
 
     public override async ValueTask<int> ReceiveFromAsync(Memory<byte> buffer, SocketAddress sender, CancellationToken cancellationToken)
     {
@@ -49,7 +49,7 @@ internal sealed partial class ReadinessSocketIO
     public int TryReceiveBatch(DatagramBatch batch)
     {
         ThrowIfClosedForBatch();
-        var n = batch.Receive(_batchDescriptor);
+        var n = batch.Receive(BatchDescriptor);
         if (n > 0)
         {
             _registration.Readable.Consumed(mayHaveLeftSome: n == batch.Capacity);
@@ -73,7 +73,7 @@ internal sealed partial class ReadinessSocketIO
     public int SendBatch(DatagramBatch batch, int start)
     {
         ThrowIfClosedForBatch();
-        return batch.Send(_batchDescriptor, start);
+        return batch.Send(BatchDescriptor, start);
     }
 
     private void ThrowIfClosedForBatch()

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using System.Threading.Tasks.Sources;
 
 namespace Switchboard.Transport.Internal;
 
@@ -9,10 +10,10 @@ internal sealed partial class ReadinessSocketIO
 {
     private static readonly Action<object?, CancellationToken> OnReadCanceled = (io, token) => ((ReadinessSocketIO)io!).Canceled(forWrite: false, token);
     private static readonly Action<object?, CancellationToken> OnWriteCanceled = (io, token) => ((ReadinessSocketIO)io!).Canceled(forWrite: true, token);
-    private CancellationToken _readToken;
-    private CancellationToken _writeToken;
-    private CancellationTokenRegistration _readCancel;
-    private CancellationTokenRegistration _writeCancel;
+
+    // Made when a wait first watches a token other than the abort token: most connections never do, and every idle
+    // one would hold the four fields (48 bytes).
+    private TokenWatch? _watch;
 
     public override ValueTask<bool> WaitForReadableAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -30,6 +31,29 @@ internal sealed partial class ReadinessSocketIO
             // Through the task, as the runtime's engine reports it: Connection.WaitForInputAsync is public.
             return ValueTask.FromException<bool>(e);
         }
+    }
+
+    public override bool WaitsWithCallback => _loop.IsOnLoopThread;
+
+    public override bool TryWaitForReadable(Action<object?> onReadable, object state, CancellationToken cancellationToken)
+    {
+        var pending = WaitAsync(forWrite: false, Timeout.InfiniteTimeSpan, cancellationToken);
+        if (pending.IsCompleted)
+        {
+            pending.GetAwaiter().GetResult(); // maybe ready, or canceled as it was armed (which throws)
+            return true;
+        }
+
+        // The state's own continuation slot: the callback and its state are all a waiting reader keeps.
+        var readable = _registration.Readable;
+        readable.OnCompleted(onReadable, state, readable.WaitVersion, ValueTaskSourceOnCompletedFlags.None);
+        return false;
+    }
+
+    public override void EndReadableWait()
+    {
+        var readable = _registration.Readable;
+        _ = readable.GetResult(readable.WaitVersion);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
@@ -105,13 +129,14 @@ internal sealed partial class ReadinessSocketIO
     // call): registering per wait allocated a closure, a callback node and a state machine per message.
     private void Watch(bool forWrite, CancellationToken token)
     {
-        ref var watched = ref forWrite ? ref _writeToken : ref _readToken;
+        var watch = _watch ??= new TokenWatch();
+        ref var watched = ref forWrite ? ref watch.WriteToken : ref watch.ReadToken;
         if (token == watched)
         {
             return;
         }
 
-        ref var registration = ref forWrite ? ref _writeCancel : ref _readCancel;
+        ref var registration = ref forWrite ? ref watch.WriteCancel : ref watch.ReadCancel;
         registration.Dispose();
         watched = token;
         registration = token.UnsafeRegister(forWrite ? OnWriteCanceled : OnReadCanceled, this);
@@ -120,7 +145,7 @@ internal sealed partial class ReadinessSocketIO
     private void Canceled(bool forWrite, CancellationToken token) => _loop.Execute(() =>
     {
         // Only a wait that is pending under this very token ends; a token a later wait no longer uses is ignored.
-        var watched = forWrite ? _writeToken : _readToken;
+        var watched = forWrite ? _watch?.WriteToken : _watch?.ReadToken;
         if (watched == token)
         {
             _loop.Cancel(_registration, forWrite, new OperationCanceledException(token));
@@ -129,7 +154,16 @@ internal sealed partial class ReadinessSocketIO
 
     private void StopWatching()
     {
-        _readCancel.Dispose();
-        _writeCancel.Dispose();
+        _watch?.ReadCancel.Dispose();
+        _watch?.WriteCancel.Dispose();
+    }
+
+    /// <summary>The tokens the waits of each direction watch, and their registrations.</summary>
+    private sealed class TokenWatch
+    {
+        public CancellationToken ReadToken;
+        public CancellationToken WriteToken;
+        public CancellationTokenRegistration ReadCancel;
+        public CancellationTokenRegistration WriteCancel;
     }
 }

@@ -15,17 +15,18 @@ internal sealed partial class ReadinessSocketIO : SocketIO
     private readonly SelectLoop _loop;
     private readonly ReadinessRegistration _registration;
     private readonly bool _isStream;
-    private readonly nint _directDescriptor; // a stream socket on Linux: receive and send with LinuxSocketCalls
-    private readonly nint _batchDescriptor;  // a datagram socket where recvmmsg/sendmmsg serve it (DatagramBatch)
+    // A stream socket on Linux: received and sent with LinuxSocketCalls; a datagram socket where recvmmsg/sendmmsg
+    // serve it: with DatagramBatch. -1 otherwise. One field for both (every connection holds it).
+    private readonly nint _descriptor;
 
     public ReadinessSocketIO(Socket socket, SelectLoop loop) : base(socket)
     {
         _loop = loop;
         _registration = new ReadinessRegistration(socket);
         _isStream = socket.SocketType == SocketType.Stream;
-        _directDescriptor = _isStream && OperatingSystem.IsLinux() ? socket.SafeHandle.DangerousGetHandle() : -1;
-        _batchDescriptor = !_isStream && LinuxSocketCalls.SupportsMessageBatches ? socket.SafeHandle.DangerousGetHandle() : -1;
-        if (_directDescriptor < 0 || !socket.Connected)
+        var direct = _isStream ? OperatingSystem.IsLinux() : LinuxSocketCalls.SupportsMessageBatches;
+        _descriptor = direct ? socket.SafeHandle.DangerousGetHandle() : -1;
+        if (DirectDescriptor < 0 || !socket.Connected)
         {
             // A connected stream socket on Linux is read and written only by the direct calls, which pass MSG_DONTWAIT,
             // so its descriptor may stay blocking: on Unix making a .NET socket non-blocking builds the runtime's async
@@ -33,6 +34,10 @@ internal sealed partial class ReadinessSocketIO : SocketIO
             socket.Blocking = false;
         }
     }
+
+    private nint DirectDescriptor => _isStream ? _descriptor : -1;
+
+    private nint BatchDescriptor => _isStream ? -1 : _descriptor;
 
     /// <summary>The loop that owns this socket.</summary>
     public override SelectLoop Loop => _loop;
@@ -80,27 +85,27 @@ internal sealed partial class ReadinessSocketIO : SocketIO
 
     private int TryReceive(Span<byte> buffer, out SocketError error)
     {
-        if (_directDescriptor < 0)
+        if (DirectDescriptor < 0)
         {
             return Socket.Receive(buffer, SocketFlags.None, out error);
         }
 
         // Closes run on this loop thread, so a descriptor seen open here cannot be closed (or reused) mid-call.
         ObjectDisposedException.ThrowIf(Socket.SafeHandle.IsClosed, Socket);
-        var n = LinuxSocketCalls.Receive(_directDescriptor, buffer);
+        var n = LinuxSocketCalls.Receive(DirectDescriptor, buffer);
         error = n >= 0 ? SocketError.Success : LinuxSocketCalls.ToSocketError(-n);
         return Math.Max(n, 0);
     }
 
     private int TrySend(ReadOnlySpan<byte> buffer, out SocketError error)
     {
-        if (_directDescriptor < 0)
+        if (DirectDescriptor < 0)
         {
             return Socket.Send(buffer, SocketFlags.None, out error);
         }
 
         ObjectDisposedException.ThrowIf(Socket.SafeHandle.IsClosed, Socket);
-        var n = LinuxSocketCalls.Send(_directDescriptor, buffer);
+        var n = LinuxSocketCalls.Send(DirectDescriptor, buffer);
         error = n >= 0 ? SocketError.Success : LinuxSocketCalls.ToSocketError(-n);
         return Math.Max(n, 0);
     }

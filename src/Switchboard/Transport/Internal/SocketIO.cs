@@ -53,6 +53,24 @@ internal abstract class SocketIO
     /// </summary>
     public abstract ValueTask<bool> WaitForReadableAsync(TimeSpan timeout, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// True when <see cref="TryWaitForReadable"/> may be used here and now (on the loop thread of a readiness socket):
+    /// a reader that waits through it holds no suspended async method of its own while its connection is idle.
+    /// </summary>
+    public virtual bool WaitsWithCallback => false;
+
+    /// <summary>
+    /// Begins an untimed wait for readability that ends in a callback instead of a task: true when the socket may be
+    /// readable already (no wait was begun); false when <paramref name="onReadable"/> will run with
+    /// <paramref name="state"/> on the loop thread once the wait has ended, and <see cref="EndReadableWait"/> then
+    /// tells how. Only where <see cref="WaitsWithCallback"/>.
+    /// </summary>
+    public virtual bool TryWaitForReadable(Action<object?> onReadable, object state, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("this socket I/O has no callback wait");
+
+    /// <summary>The end of the wait <see cref="TryWaitForReadable"/> began: returns when readable, else throws why not.</summary>
+    public virtual void EndReadableWait() => throw new NotSupportedException("this socket I/O has no callback wait");
+
     /// <summary>Shuts down the sending side (FIN). Called from the connection's own flow.</summary>
     public virtual void ShutdownSend()
     {
