@@ -35,15 +35,9 @@ public sealed class ChatHub : IChatHub
     public bool DeliverToRoom(string room, ChatMessage message, IChatMember? except = null)
     {
         ArgumentNullException.ThrowIfNull(room);
-        Entry[] members;
-        lock (_lock)
+        if (EntriesOf(room) is not { } members)
         {
-            if (!_rooms.TryGetValue(room, out var found))
-            {
-                return false;
-            }
-
-            members = found.Members;
+            return false;
         }
 
         Deliver(members, message, except);
@@ -58,15 +52,9 @@ public sealed class ChatHub : IChatHub
     public bool DeliverToRoom(string room, ReadOnlySpan<ChatMessage> messages)
     {
         ArgumentNullException.ThrowIfNull(room);
-        Entry[] members;
-        lock (_lock)
+        if (EntriesOf(room) is not { } members)
         {
-            if (!_rooms.TryGetValue(room, out var found))
-            {
-                return false;
-            }
-
-            members = found.Members;
+            return false;
         }
 
         foreach (var entry in members)
@@ -75,6 +63,15 @@ public sealed class ChatHub : IChatHub
         }
 
         return true;
+    }
+
+    /// <summary>The members of <paramref name="room"/> on this hub as they are now; null when it has none here.</summary>
+    private Entry[]? EntriesOf(string room)
+    {
+        lock (_lock)
+        {
+            return _rooms.TryGetValue(room, out var found) ? found.Members : null;
+        }
     }
 
     /// <summary>Every member registered here with its nick and room, for a backplane that re-announces them.</summary>

@@ -54,42 +54,7 @@ internal sealed partial class ChatMember : IChatMember, IDisposable
     public void Start() => _writer = _connection.StartBesideHandler(WriteLoopAsync);
 
     /// <inheritdoc/>
-    public void Deliver(ChatMessage message)
-    {
-        if (Volatile.Read(ref _closed) != 0)
-        {
-            return;
-        }
-
-        bool wake;
-        var verdict = Verdict.Fine;
-        var dropped = 0;
-        lock (_lock)
-        {
-            if (_completed)
-            {
-                return;
-            }
-
-            _queue.Enqueue(message);
-            wake = _writerWaiting;
-            _writerWaiting = false;
-            if (_queue.Bytes > _softLimit)
-            {
-                verdict = JudgeLocked(Environment.TickCount64, ref dropped);
-            }
-        }
-
-        if (wake)
-        {
-            _wake.Writer.TryWrite(true);
-        }
-
-        if (verdict != Verdict.Fine)
-        {
-            Act(verdict, dropped);
-        }
-    }
+    public void Deliver(ChatMessage message) => Deliver(new ReadOnlySpan<ChatMessage>(in message));
 
     /// <inheritdoc/>
     /// <remarks>The limits judge the queue once, after the last of them (as after one line that long).</remarks>
