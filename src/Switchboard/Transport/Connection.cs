@@ -254,11 +254,12 @@ public sealed partial class Connection : IDuplexPipe
 
         try
         {
-            // setsockopt touches no readiness state, so it is safe beside a select loop that owns the socket.
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+            // setsockopt touches no readiness state, so it is safe beside a select loop that owns the socket. The
+            // timings go first, so keepalive is never on with the kernel's default (two hours) even for a moment.
             socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, KeepAliveSeconds(idle));
             socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, KeepAliveSeconds(interval));
             socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, Math.Clamp(probes, 1, 127));
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
