@@ -8,15 +8,22 @@ namespace Switchboard.Cli.Bench;
 /// another (reading all the while: a server may block on a member that does not read, and the load must not be
 /// that member); the last <c>Senders</c> of them write timestamped lines; every member reads everything as it
 /// arrives. Deliveries are the senders' lines members receive during the measured span (server notices such as
-/// join announcements are not counted); latency comes from every tenth member, which parses each line's send time;
+/// join announcements are not counted); latency comes from every tenth member on each server, which parses each line's send time;
 /// the first member on each server (a probe; member 0 alone with one server) moves each sender's window. The members are plain sockets on one epoll thread
 /// (<see cref="EpollChatMembers"/>) or TLS connections on async loops (<see cref="TlsChatMembers"/>: the record
 /// layer needs a stream); this is what they share: the measured span, the counts, the live figures, the summary.
 /// </summary>
 internal sealed class ChatLoad(ChatLoadOptions options, IChatMembers members) : IBenchRun
 {
-    /// <summary>Every this many members, one samples latency (member 0 among them).</summary>
+    /// <summary>Every this many members on each server, one samples latency (member 0 among them).</summary>
     public const int SampleEvery = 10;
+
+    /// <summary>
+    /// Whether member <paramref name="index"/> samples latency when members are dealt round-robin over
+    /// <paramref name="servers"/> servers: every tenth of each server's own, so that a cluster's figure weighs the
+    /// members reached through the backplane as much as the target's (every tenth overall would all be on one of two).
+    /// </summary>
+    public static bool SamplesLatency(int index, int servers) => index / servers % SampleEvery == 0;
 
     private readonly LongHistogram _latency = LatencyPercentiles.NewHistogram();
     private long _joinStart;

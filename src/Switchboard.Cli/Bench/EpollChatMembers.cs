@@ -100,7 +100,7 @@ internal sealed class EpollChatMembers : IChatMembers
                 socket.Send(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"m{i}\n")));
             }
 
-            var member = new ChatMember(socket, i, samples: i % ChatLoad.SampleEvery == 0 || i < Probes, sends: i >= firstSender);
+            var member = new ChatMember(socket, i, samples: ChatLoad.SamplesLatency(i, Probes), sends: i >= firstSender);
             if (member.IsSender)
             {
                 member.WatchProbes(Math.Min(Probes, options.Members));

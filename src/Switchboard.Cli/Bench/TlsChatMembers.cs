@@ -72,7 +72,7 @@ internal sealed class TlsChatMembers(TlsClientOptions tls) : IChatMembers
                 throw new BenchConnectException(e.Message);
             }
 
-            var member = new TlsChatMember(connection, i, samples: i % ChatLoad.SampleEvery == 0, sends: i >= firstSender);
+            var member = new TlsChatMember(connection, i, samples: ChatLoad.SamplesLatency(i, servers: 1), sends: i >= firstSender);
             _members.Add(member);
             readers.Add(Task.Run(() => ReadAsync(member), CancellationToken.None));
             if (options.Nick)

@@ -32,6 +32,23 @@ public sealed class BenchPartsTests
     public void LinesThatAreNotSendersLinesAreNotTakenForOnes(string text) =>
         Assert.False(ChatLine.TryParse(Encoding.ASCII.GetBytes(text), out _, out _, out _));
 
+    [Theory(Timeout = TestTimeouts.Exchange)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void LatencyIsSampledOnEveryServerOfAClusterAlike(int servers)
+    {
+        // Members are dealt round-robin (member i on server i % servers): each server gets a tenth of its own sampled,
+        // its first member (the probe) among them.
+        const int Members = 1000;
+        var sampled = Enumerable.Range(0, Members).Where(i => ChatLoad.SamplesLatency(i, servers)).ToList();
+        for (var server = 0; server < servers; server++)
+        {
+            Assert.Contains(server, sampled);
+            Assert.Equal(Members / servers / ChatLoad.SampleEvery, sampled.Count(i => i % servers == server), tolerance: 1);
+        }
+    }
+
     [Fact(Timeout = TestTimeouts.Exchange)]
     public void TheEchoPatternTellsAShiftedChunkFromTheRightOne()
     {
