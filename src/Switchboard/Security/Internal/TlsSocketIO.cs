@@ -79,6 +79,12 @@ internal sealed class TlsSocketIO : SocketIO
         {
             // The peer is gone already; the FIN or RST that follows tells it the rest.
         }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            // OpenSSL refused the close_notify: the session has failed, or a record it did not expect arrived around
+            // the close ("application data after close notify", seen under load). The session is over either way,
+            // and the FIN that follows ends the stream; a half-close must not fail, let alone crash the client.
+        }
     }
 
     public override async ValueTask ShutdownSendAsync(CancellationToken cancellationToken)
